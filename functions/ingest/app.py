@@ -1,0 +1,45 @@
+"""Ingest: POST /hooks/channels/{channelId}/{hookId}, the URL integrators post to.
+
+Also answers API Gateway's default route, so that unknown routes and methods get
+the service's JSON errors.
+"""
+
+from datetime import UTC, datetime
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from channel_hooks.http_api import create_resolver, json_response, read_json_object, validate
+from channel_hooks.models import IncomingPost
+from channel_hooks.observability import logger
+from channel_hooks.posting import PostResult, post_message, require_active_hook
+from channel_hooks.runtime import channel_repository
+
+app = create_resolver()
+
+STATUS_BY_RESULT = {
+    PostResult.POSTED: 201,
+    PostResult.CASE_CREATED: 201,
+    PostResult.CASE_UPDATED: 201,
+    PostResult.DUPLICATE: 200,
+}
+
+
+@app.post("/hooks/channels/<channel_id>/<hook_id>")
+def receive_post(channel_id: str, hook_id: str):
+    repository = channel_repository()
+    require_active_hook(repository, channel_id, hook_id)
+
+    post = validate(IncomingPost, read_json_object(app))
+    outcome = post_message(repository, channel_id, post, datetime.now(UTC))
+
+    logger.info("post handled", channel_id=channel_id, result=outcome.result.value)
+    return json_response(STATUS_BY_RESULT[outcome.result], outcome.as_json())
+
+
+# log_event stays False whatever POWERTOOLS_LOGGER_LOG_EVENT says: events hold hook ids.
+@logger.inject_lambda_context(
+    log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP
+)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

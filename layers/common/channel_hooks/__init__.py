@@ -1,0 +1,1 @@
+"""Channel web hooks: models, domain rules and storage shared by the functions."""

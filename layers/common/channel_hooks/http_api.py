@@ -1,0 +1,272 @@
+"""HTTP for both functions: reading bodies and query strings, writing answers,
+and the one place that maps every error to a status and a JSON body.
+"""
+
+import base64
+import binascii
+import codecs
+import json
+import re
+import traceback
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from pydantic import BaseModel, ValidationError
+
+from channel_hooks.errors import (
+    ChannelHooksError,
+    InvalidCursor,
+    InvalidJson,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    StoreUnavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from channel_hooks.models import CHANNEL_ID_PATTERN, PageRequest
+from channel_hooks.observability import logger
+
+JSON_TYPE = "application/json"
+MAX_BODY_BYTES = 256 * 1024
+EXCERPT_CHARS = 40
+RETRY_AFTER_SECONDS = "1"
+
+# Every route of the API, as in template.yaml (a test keeps the two equal).
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("POST", "/hooks/channels/{channelId}/{hookId}"),
+    ("POST", "/channels/{channelId}/hooks"),
+    ("GET", "/channels/{channelId}/hooks"),
+    ("GET", "/channels/{channelId}/hooks/{hookId}"),
+    ("DELETE", "/channels/{channelId}/hooks/{hookId}"),
+    ("GET", "/channels/{channelId}/activities"),
+    ("GET", "/channels/{channelId}/cases"),
+    ("GET", "/channels/{channelId}/cases/{caseId}"),
+)
+
+_STATUS = {
+    InvalidJson: (400, "invalid_json"),
+    InvalidCursor: (400, "invalid_cursor"),
+    NotFound: (404, "not_found"),
+    MethodNotAllowed: (405, "method_not_allowed"),
+    PayloadTooLarge: (413, "payload_too_large"),
+    UnsupportedMediaType: (415, "unsupported_media_type"),
+    ValidationFailed: (422, "validation_failed"),
+    StoreUnavailable: (503, "unavailable"),
+}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_ROUTE_PATTERNS = [
+    (method, re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", path) + "$")) for method, path in ROUTES
+]
+
+
+def create_resolver() -> APIGatewayHttpResolver:
+    # debug=False whatever the environment says: debug mode prints whole events.
+    app = APIGatewayHttpResolver(debug=False)
+    _register_error_handlers(app)
+    return app
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=JSON_TYPE,
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        headers=headers,
+    )
+
+
+def empty_response(status: int) -> Response:
+    return Response(status_code=status, content_type=None, body="")
+
+
+def excerpt(value: str) -> str:
+    """At most a short, one-line piece of something a caller sent."""
+    flat = "".join(char if char.isprintable() else "?" for char in value[:EXCERPT_CHARS])
+    return flat + ("..." if len(value) > EXCERPT_CHARS else "")
+
+
+def read_json_object(app: APIGatewayHttpResolver) -> dict[str, Any]:
+    """The request body as one JSON object, or the refusal that fits what was sent."""
+    event = app.current_event
+    charset = _require_json_content_type(event.headers or {})
+
+    raw = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            body = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise InvalidJson("body is marked base64 but does not decode") from error
+    else:
+        body = raw.encode("utf-8", errors="surrogatepass")
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
+
+    try:
+        text = body.decode(charset)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise InvalidJson(f"body is not valid {charset} text") from error
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise InvalidJson("body is not valid JSON") from error
+    if not isinstance(document, dict):
+        raise InvalidJson("body must be one JSON object")
+    return document
+
+
+def validate(model: type[ModelT], document: dict[str, Any]) -> ModelT:
+    """The document as ``model``, or a 422 that names every offending field."""
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise ValidationFailed("some fields are not valid", describe(error)) from error
+
+
+def describe(error: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": _field_name(issue["loc"]), "message": _issue_message(issue)}
+        for issue in error.errors(include_url=False, include_input=False, include_context=False)
+    ]
+
+
+def require_channel_id(channel_id: str) -> str:
+    if not re.fullmatch(CHANNEL_ID_PATTERN, channel_id):
+        raise ValidationFailed(
+            "the channel id is not valid",
+            [
+                {
+                    "field": "channelId",
+                    "message": "must be 1-64 letters, digits, '-', '_' or '.'",
+                }
+            ],
+        )
+    return channel_id
+
+
+def page_request(app: APIGatewayHttpResolver) -> PageRequest:
+    query = app.current_event.query_string_parameters or {}
+    return validate(
+        PageRequest, {name: query[name] for name in ("limit", "cursor") if name in query}
+    )
+
+
+def public_base_url(app: APIGatewayHttpResolver, configured: str | None) -> str:
+    """Where the API answers: the configured URL, else the request's own domain and stage."""
+    if configured:
+        return configured
+    event = app.current_event
+    headers = event.headers or {}
+    scheme = headers.get("x-forwarded-proto", "https").split(",")[0].strip() or "https"
+    domain = event.request_context.domain_name or headers.get("host", "localhost")
+    stage = event.request_context.stage
+    prefix = "" if not stage or stage == "$default" else f"/{stage}"
+    return f"{scheme}://{domain}{prefix}"
+
+
+def _require_json_content_type(headers: dict[str, str]) -> str:
+    """The body's charset; a missing Content-Type is read as JSON."""
+    content_type = next(
+        (value for name, value in headers.items() if name.lower() == "content-type"), ""
+    )
+    if not content_type.strip():
+        return "utf-8"
+    media_type, *parameters = content_type.split(";")
+    if media_type.strip().lower() != JSON_TYPE:
+        raise UnsupportedMediaType(f"send the body as {JSON_TYPE}")
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return _known_charset(value.strip().strip('"'))
+    return "utf-8"
+
+
+def _known_charset(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UnsupportedMediaType(f"charset {excerpt(name)!r} is not supported") from None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _field_name(location: tuple[str | int, ...]) -> str:
+    name = ""
+    for index, part in enumerate(location):
+        if isinstance(part, int):
+            name += f"[{part}]"
+        elif index > 0 and isinstance(location[index - 1], int) and part in ("file", "link"):
+            # pydantic names the union member chosen by @type; the sender never wrote it.
+            continue
+        else:
+            name += f".{part}" if name else part
+    return name or "body"
+
+
+def _issue_message(issue: dict[str, Any]) -> str:
+    kind = issue["type"]
+    if kind == "union_tag_not_found":
+        return "@type is required: file or link"
+    if kind == "union_tag_invalid":
+        return "@type must be file or link"
+    message = issue["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _allowed_methods(path: str) -> list[str]:
+    return [method for method, pattern in _ROUTE_PATTERNS if pattern.match(path)]
+
+
+def _error_body(app: APIGatewayHttpResolver, code: str, error: ChannelHooksError) -> dict:
+    request_id = None
+    if app.current_event is not None:
+        request_id = app.current_event.request_context.request_id
+    return {
+        "error": {
+            "code": code,
+            "message": error.message,
+            "details": error.details,
+            "requestId": request_id,
+        }
+    }
+
+
+def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    @app.exception_handler(ChannelHooksError)
+    def refuse(error: ChannelHooksError) -> Response:
+        status, code = next(answer for kind, answer in _STATUS.items() if isinstance(error, kind))
+        headers: dict[str, str] = {}
+        if isinstance(error, StoreUnavailable):
+            headers["Retry-After"] = RETRY_AFTER_SECONDS
+        elif isinstance(error, MethodNotAllowed):
+            headers["Allow"] = ", ".join(error.allowed)
+        else:
+            logger.warning("request refused", status=status, error_code=code)
+        return json_response(status, _error_body(app, code, error), headers)
+
+    @app.not_found
+    def unknown_route(_: NotFoundError) -> Response:
+        allowed = _allowed_methods(app.current_event.path)
+        if allowed:
+            return refuse(MethodNotAllowed(allowed))
+        return refuse(NotFound("no such route"))
+
+    @app.exception_handler(Exception)
+    def fail(error: Exception) -> Response:
+        # The frames say where it failed; the message is left out, as it may hold input.
+        stack = traceback.format_tb(error.__traceback__)
+        logger.error("unexpected failure", error_type=type(error).__name__, stack=stack)
+        body = {
+            "error": {
+                "code": "internal_error",
+                "message": "the service failed; nothing was half-written",
+                "details": [],
+                "requestId": app.current_event.request_context.request_id,
+            }
+        }
+        return json_response(500, body)

@@ -1,0 +1,188 @@
+"""Pydantic models: what integrators and admins send, and what the service keeps."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+MAX_TEXT_CHARS = 40_000
+MAX_ATTACHMENTS = 20
+MAX_REFERENCES = 20
+MAX_URL_CHARS = 2_048
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+CHANNEL_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+
+T = TypeVar("T")
+
+ChannelId = Annotated[str, StringConstraints(pattern=CHANNEL_ID_PATTERN)]
+
+
+def format_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a fixed width, so that stored times sort as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+UtcTime = Annotated[datetime, PlainSerializer(format_utc, return_type=str, when_used="json")]
+
+
+def _number_as_decimal_string(value: Any) -> Any:
+    # bool is an int in Python, but true is no id.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _require_printable(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must contain only printable characters")
+    return value
+
+
+def _require_http_url(value: str) -> str:
+    # The URL is kept exactly as sent; it is only checked, never normalised.
+    if len(value) > MAX_URL_CHARS:
+        raise ValueError(f"must be at most {MAX_URL_CHARS} characters")
+    if not value.isprintable() or " " in value:
+        raise ValueError("must not contain spaces or control characters")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError as error:
+        raise ValueError("must be an absolute http or https URL") from error
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise ValueError("must be an absolute http or https URL")
+    return value
+
+
+SenderId = Annotated[
+    str,
+    BeforeValidator(_number_as_decimal_string),
+    StringConstraints(min_length=1, max_length=128),
+    AfterValidator(_require_printable),
+]
+HttpUrlText = Annotated[str, AfterValidator(_require_http_url)]
+
+
+class FileAttachment(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, frozen=True)
+
+    type: Literal["file"] = Field(alias="@type")
+    url: HttpUrlText
+    display_name: str | None = Field(default=None, alias="displayName")
+    ext: str | None = None
+
+
+class LinkAttachment(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, frozen=True)
+
+    type: Literal["link"] = Field(alias="@type")
+    url: HttpUrlText
+    display_name: str | None = Field(default=None, alias="displayName")
+
+
+Attachment = Annotated[FileAttachment | LinkAttachment, Field(discriminator="type")]
+
+
+def _null_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+class IncomingPost(BaseModel):
+    """One post to a hook URL. Unknown top-level fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    text: Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)] | None = None
+    attachments: Annotated[
+        list[Attachment], BeforeValidator(_null_as_empty), Field(max_length=MAX_ATTACHMENTS)
+    ] = []
+    id: SenderId | None = None
+    references: Annotated[
+        list[SenderId], BeforeValidator(_null_as_empty), Field(max_length=MAX_REFERENCES)
+    ] = []
+
+    @model_validator(mode="after")
+    def _needs_content(self) -> "IncomingPost":
+        if not self.text and not self.attachments:
+            raise ValueError("a message needs text or at least one attachment")
+        return self
+
+    def distinct_references(self) -> list[str]:
+        return list(dict.fromkeys(self.references))
+
+
+class HookRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class PageRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=2_048)] | None = None
+
+
+class ApiModel(BaseModel):
+    """A record the API reads back, in camelCase with ISO 8601 UTC times."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        serialize_by_alias=True,
+        frozen=True,
+    )
+
+
+class Message(ApiModel):
+    message_id: str
+    channel_id: str
+    case_id: str | None
+    text: str | None
+    attachments: list[Attachment]
+    references: list[str]
+    received_at: UtcTime
+
+
+class Case(ApiModel):
+    case_id: str
+    channel_id: str
+    created_at: UtcTime
+    updated_at: UtcTime
+    message_count: int
+
+
+class Hook(ApiModel):
+    hook_id: str
+    channel_id: str
+    purpose: str
+    status: Literal["active", "revoked"]
+    created_at: UtcTime
+    revoked_at: UtcTime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list and the cursor for the next, if there is more."""
+
+    items: list[T]
+    next_cursor: str | None

@@ -1,0 +1,466 @@
+"""The only module that talks to DynamoDB.
+
+One table holds every channel's items under the partition ``CHANNEL#<id>``:
+
+- ``HOOK#<hookId>``: a hook; ``MESSAGE#<messageId>``: a message, whose key also
+  makes the id unique in the channel; ``CASE#<caseId>``: a case header.
+- ``TimeKey`` (local index ``by-time``) orders hooks, activities and cases by time.
+- ``ThreadKey`` (local index ``by-thread``) orders a case's messages.
+
+Local indexes are used because they, unlike global ones, allow consistent reads:
+every acknowledged write is seen by the next read.
+"""
+
+import base64
+import binascii
+import json
+import random
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from channel_hooks.errors import InvalidCursor, MessageIdTaken, StoreUnavailable
+from channel_hooks.models import Case, Hook, Message, Page, format_utc
+from channel_hooks.observability import logger
+
+BY_TIME = "by-time"
+BY_THREAD = "by-thread"
+BATCH_GET_ATTEMPTS = 5
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+# A transaction cancelled only for these reasons wrote nothing and may be tried again.
+_RETRYABLE_CANCELLATIONS = {
+    "None",
+    "TransactionConflict",
+    "ThrottlingError",
+    "ProvisionedThroughputExceeded",
+    "RequestLimitExceeded",
+}
+
+
+def dynamodb_client_config(max_attempts: int) -> Config:
+    return Config(
+        retries={"mode": "standard", "max_attempts": max_attempts},
+        connect_timeout=2,
+        read_timeout=3,
+    )
+
+
+def _channel_pk(channel_id: str) -> str:
+    return f"CHANNEL#{channel_id}"
+
+
+def _thread_prefix(case_id: str) -> str:
+    # The length keeps one case's prefix from being the start of another's ("a" vs "a#b").
+    return f"THREAD#{len(case_id):03d}#{case_id}#"
+
+
+def _to_item(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in attributes.items()}
+
+
+def _from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def _message_attributes(message: Message) -> dict[str, Any]:
+    attributes = message.model_dump(mode="json", exclude_none=True)
+    received = format_utc(message.received_at)
+    attributes.update(
+        PK=_channel_pk(message.channel_id),
+        SK=f"MESSAGE#{message.message_id}",
+        TimeKey=f"ACTIVITY#{received}#{message.message_id}",
+        kind="message",
+    )
+    if message.case_id is not None:
+        thread_prefix = _thread_prefix(message.case_id)
+        attributes["ThreadKey"] = f"{thread_prefix}{received}#{message.message_id}"
+    return attributes
+
+
+def _message_from(attributes: dict[str, Any]) -> Message:
+    return Message.model_validate(
+        {
+            "messageId": attributes["messageId"],
+            "channelId": attributes["channelId"],
+            "caseId": attributes.get("caseId"),
+            "text": attributes.get("text"),
+            "attachments": attributes.get("attachments", []),
+            "references": attributes.get("references", []),
+            "receivedAt": attributes["receivedAt"],
+        }
+    )
+
+
+def _case_from(attributes: dict[str, Any]) -> Case:
+    return Case.model_validate(
+        {
+            "caseId": attributes["caseId"],
+            "channelId": attributes["channelId"],
+            "createdAt": attributes["createdAt"],
+            "updatedAt": attributes["updatedAt"],
+            "messageCount": int(attributes["messageCount"]),
+        }
+    )
+
+
+def _hook_from(attributes: dict[str, Any]) -> Hook:
+    return Hook.model_validate(
+        {
+            "hookId": attributes["hookId"],
+            "channelId": attributes["channelId"],
+            "purpose": attributes["purpose"],
+            "status": attributes["status"],
+            "createdAt": attributes["createdAt"],
+            "revokedAt": attributes.get("revokedAt"),
+        }
+    )
+
+
+class _ListScope:
+    """Where one list lives in the table, and how its cursors are checked."""
+
+    def __init__(self, name: str, channel_id: str, index: str, sort_prefix: str) -> None:
+        self.name = name
+        self.pk = _channel_pk(channel_id)
+        self.index = index
+        self.sort_key = "TimeKey" if index == BY_TIME else "ThreadKey"
+        self.sort_prefix = sort_prefix
+
+    def encode_cursor(self, item: dict[str, Any]) -> str:
+        position = {"PK": item["PK"]["S"], "SK": item["SK"]["S"]}
+        position[self.sort_key] = item[self.sort_key]["S"]
+        raw = json.dumps({"list": self.name, "at": position}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def decode_cursor(self, cursor: str) -> dict[str, Any]:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            content = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        except (ValueError, binascii.Error, UnicodeError) as error:
+            raise InvalidCursor("cursor was not issued by this service") from error
+        if not self._is_own_position(content):
+            raise InvalidCursor("cursor was not issued by this service for this list")
+        return {name: {"S": value} for name, value in content["at"].items()}
+
+    def _is_own_position(self, content: Any) -> bool:
+        if not isinstance(content, dict) or content.get("list") != self.name:
+            return False
+        position = content.get("at")
+        expected = {"PK", "SK", self.sort_key}
+        if not isinstance(position, dict) or set(position) != expected:
+            return False
+        if not all(isinstance(value, str) for value in position.values()):
+            return False
+        same_channel = position["PK"] == self.pk
+        same_list = position[self.sort_key].startswith(self.sort_prefix)
+        return same_channel and same_list
+
+
+class ChannelRepository:
+    """Hooks, messages and cases of every channel, in one DynamoDB table."""
+
+    def __init__(self, client: Any, table_name: str, transaction_attempts: int = 5) -> None:
+        self._client = client
+        self._table = table_name
+        self._transaction_attempts = transaction_attempts
+
+    # ----- hooks -----
+
+    def put_hook(self, hook: Hook) -> None:
+        attributes = hook.model_dump(mode="json", exclude_none=True)
+        attributes.update(
+            PK=_channel_pk(hook.channel_id),
+            SK=f"HOOK#{hook.hook_id}",
+            TimeKey=f"HOOK#{format_utc(hook.created_at)}#{hook.hook_id}",
+            kind="hook",
+        )
+        self._call(
+            "put_item",
+            TableName=self._table,
+            Item=_to_item(attributes),
+            ConditionExpression="attribute_not_exists(#pk)",
+            ExpressionAttributeNames={"#pk": "PK"},
+        )
+
+    def get_hook(self, channel_id: str, hook_id: str) -> Hook | None:
+        item = self._get(channel_id, f"HOOK#{hook_id}")
+        return _hook_from(item) if item else None
+
+    def revoke_hook(self, channel_id: str, hook_id: str, revoked_at: datetime) -> Hook | None:
+        """Mark a hook revoked; a second revoke keeps the first time. None if no such hook."""
+        hook_exists = "attribute_exists(#pk)"
+        mark_revoked = "SET #status = :revoked, #revokedAt = if_not_exists(#revokedAt, :now)"
+        try:
+            response = self._call(
+                "update_item",
+                TableName=self._table,
+                Key=_to_item({"PK": _channel_pk(channel_id), "SK": f"HOOK#{hook_id}"}),
+                UpdateExpression=mark_revoked,
+                ConditionExpression=hook_exists,
+                ExpressionAttributeNames={
+                    "#pk": "PK",
+                    "#status": "status",
+                    "#revokedAt": "revokedAt",
+                },
+                ExpressionAttributeValues=_to_item(
+                    {":revoked": "revoked", ":now": format_utc(revoked_at)}
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except _ConditionFailed:
+            return None
+        return _hook_from(_from_item(response["Attributes"]))
+
+    def list_hooks(self, channel_id: str, limit: int, cursor: str | None) -> Page[Hook]:
+        scope = _ListScope("hooks", channel_id, BY_TIME, "HOOK#")
+        items = self._query_page(scope, limit, cursor, newest_first=True)
+        return Page([_hook_from(item) for item in items.items], items.next_cursor)
+
+    # ----- messages and cases -----
+
+    def find_message_cases(self, channel_id: str, message_ids: list[str]) -> dict[str, str | None]:
+        """The case of each given message id that exists in the channel (None: no case)."""
+        if not message_ids:
+            return {}
+        keys = [
+            {"PK": _channel_pk(channel_id), "SK": f"MESSAGE#{message_id}"}
+            for message_id in message_ids
+        ]
+        found = self._batch_get(keys, projection=("messageId", "caseId"))
+        return {attributes["messageId"]: attributes.get("caseId") for attributes in found}
+
+    def add_activity(self, message: Message) -> None:
+        """Write a plain activity whose id the service generated."""
+        id_is_new = "attribute_not_exists(#pk)"
+        try:
+            self._call(
+                "put_item",
+                TableName=self._table,
+                Item=_to_item(_message_attributes(message)),
+                ConditionExpression=id_is_new,
+                ExpressionAttributeNames={"#pk": "PK"},
+            )
+        except _ConditionFailed:
+            # A generated id cannot collide: the item is this post's own, written by
+            # an attempt whose answer was lost before botocore retried it.
+            logger.info("activity write already applied", channel_id=message.channel_id)
+
+    def create_case(self, message: Message, case: Case) -> None:
+        """Write a case and its first message together, or neither."""
+        case_is_new = "attribute_not_exists(#pk)"
+        case_attributes = case.model_dump(mode="json")
+        case_attributes.update(
+            PK=_channel_pk(case.channel_id),
+            SK=f"CASE#{case.case_id}",
+            TimeKey=f"CASE#{format_utc(case.created_at)}#{case.case_id}",
+            kind="case",
+        )
+        self._transact_message(
+            message,
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_item(case_attributes),
+                    "ConditionExpression": case_is_new,
+                    "ExpressionAttributeNames": {"#pk": "PK"},
+                }
+            },
+        )
+
+    def append_to_case(self, message: Message) -> None:
+        """Write a message into its case's thread and count it, or do neither."""
+        case_exists = "attribute_exists(#pk)"
+        self._transact_message(
+            message,
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _to_item(
+                        {"PK": _channel_pk(message.channel_id), "SK": f"CASE#{message.case_id}"}
+                    ),
+                    "UpdateExpression": "SET #updatedAt = :now ADD #messageCount :one",
+                    "ConditionExpression": case_exists,
+                    "ExpressionAttributeNames": {
+                        "#pk": "PK",
+                        "#updatedAt": "updatedAt",
+                        "#messageCount": "messageCount",
+                    },
+                    "ExpressionAttributeValues": _to_item(
+                        {":now": format_utc(message.received_at), ":one": 1}
+                    ),
+                }
+            },
+        )
+
+    def get_case(self, channel_id: str, case_id: str) -> Case | None:
+        item = self._get(channel_id, f"CASE#{case_id}")
+        return _case_from(item) if item else None
+
+    def list_cases(self, channel_id: str, limit: int, cursor: str | None) -> Page[Case]:
+        scope = _ListScope("cases", channel_id, BY_TIME, "CASE#")
+        items = self._query_page(scope, limit, cursor, newest_first=True)
+        return Page([_case_from(item) for item in items.items], items.next_cursor)
+
+    def list_activities(self, channel_id: str, limit: int, cursor: str | None) -> Page[Message]:
+        scope = _ListScope("activities", channel_id, BY_TIME, "ACTIVITY#")
+        items = self._query_page(scope, limit, cursor, newest_first=True)
+        return Page([_message_from(item) for item in items.items], items.next_cursor)
+
+    def list_thread(
+        self, channel_id: str, case_id: str, limit: int, cursor: str | None
+    ) -> Page[Message]:
+        scope = _ListScope(f"thread:{case_id}", channel_id, BY_THREAD, _thread_prefix(case_id))
+        items = self._query_page(scope, limit, cursor, newest_first=False)
+        return Page([_message_from(item) for item in items.items], items.next_cursor)
+
+    # ----- DynamoDB calls -----
+
+    def _get(self, channel_id: str, sort_key: str) -> dict[str, Any] | None:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=_to_item({"PK": _channel_pk(channel_id), "SK": sort_key}),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return _from_item(item) if item else None
+
+    def _transact_message(self, message: Message, companion: dict[str, Any]) -> None:
+        """Put a message whose id must be new in its channel, together with one more write.
+
+        A cancellation for a condition on the message means the id is taken: the
+        existing message tells which case it belongs to. Conflicts with concurrent
+        transactions wrote nothing and are tried again.
+        """
+        id_is_new = "attribute_not_exists(#pk)"
+        put_message = {
+            "Put": {
+                "TableName": self._table,
+                "Item": _to_item(_message_attributes(message)),
+                "ConditionExpression": id_is_new,
+                "ExpressionAttributeNames": {"#pk": "PK"},
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+
+        for attempt in range(self._transaction_attempts):
+            try:
+                self._call("transact_write_items", TransactItems=[put_message, companion])
+                return
+            except _TransactionCancelled as cancelled:
+                taken = cancelled.reasons[0] if cancelled.reasons else {}
+                if taken.get("Code") == "ConditionalCheckFailed":
+                    existing = _from_item(taken.get("Item") or {})
+                    raise MessageIdTaken(message.message_id, existing.get("caseId")) from None
+                if not cancelled.retryable:
+                    logger.error("transaction refused", codes=cancelled.codes)
+                    raise StoreUnavailable() from None
+            if attempt + 1 < self._transaction_attempts:
+                time.sleep(random.uniform(0.01, 0.05) * (2**attempt))
+
+        logger.error("transaction kept conflicting", attempts=self._transaction_attempts)
+        raise StoreUnavailable()
+
+    def _query_page(
+        self, scope: _ListScope, limit: int, cursor: str | None, newest_first: bool
+    ) -> Page[dict[str, Any]]:
+        """One page of a list, fetched by keys from the index and read whole from the table."""
+        start = scope.decode_cursor(cursor) if cursor else None
+        keys: list[dict[str, Any]] = []
+
+        # Ask for one more than the page so that the last page has no cursor.
+        while len(keys) <= limit:
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": scope.index,
+                "KeyConditionExpression": "#pk = :pk AND begins_with(#sort, :prefix)",
+                "ExpressionAttributeNames": {"#pk": "PK", "#sort": scope.sort_key},
+                "ExpressionAttributeValues": _to_item(
+                    {":pk": scope.pk, ":prefix": scope.sort_prefix}
+                ),
+                "ScanIndexForward": not newest_first,
+                "ConsistentRead": True,
+                "Limit": limit + 1 - len(keys),
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            response = self._call("query", **request)
+            keys.extend(response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                break
+
+        page_keys = keys[:limit]
+        next_cursor = scope.encode_cursor(page_keys[-1]) if len(keys) > limit else None
+        wanted = [_from_item({"PK": key["PK"], "SK": key["SK"]}) for key in page_keys]
+        found = {(item["PK"], item["SK"]): item for item in self._batch_get(wanted)}
+        items = [
+            found[(key["PK"], key["SK"])] for key in wanted if (key["PK"], key["SK"]) in found
+        ]
+        return Page(items, next_cursor)
+
+    def _batch_get(
+        self, keys: list[dict[str, str]], projection: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Read up to 100 items by key with consistent reads, retrying unprocessed keys."""
+        if not keys:
+            return []
+        request: dict[str, Any] = {"Keys": [_to_item(key) for key in keys], "ConsistentRead": True}
+        if projection is not None:
+            names = {f"#a{index}": name for index, name in enumerate(projection)}
+            request["ProjectionExpression"] = ", ".join(names)
+            request["ExpressionAttributeNames"] = names
+        pending = {self._table: request}
+        found: list[dict[str, Any]] = []
+
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            response = self._call("batch_get_item", RequestItems=pending)
+            found.extend(_from_item(item) for item in response["Responses"].get(self._table, []))
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                return found
+            if attempt + 1 < BATCH_GET_ATTEMPTS:
+                time.sleep(random.uniform(0.01, 0.05) * (2**attempt))
+
+        logger.error("batch read left keys unprocessed", attempts=BATCH_GET_ATTEMPTS)
+        raise StoreUnavailable()
+
+    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
+        """Call DynamoDB; turn its failures into domain errors."""
+        try:
+            return getattr(self._client, operation)(**request)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                raise _ConditionFailed() from error
+            if code == "TransactionCanceledException":
+                raise _TransactionCancelled(
+                    error.response.get("CancellationReasons", [])
+                ) from error
+            logger.error("dynamodb call failed", operation=operation, error_code=code)
+            raise StoreUnavailable() from error
+        except BotoCoreError as error:
+            logger.error(
+                "dynamodb unreachable", operation=operation, error_type=type(error).__name__
+            )
+            raise StoreUnavailable() from error
+
+
+class _ConditionFailed(Exception):
+    """A single-item write's condition did not hold."""
+
+
+class _TransactionCancelled(Exception):
+    def __init__(self, reasons: list[dict[str, Any]]) -> None:
+        super().__init__("transaction cancelled")
+        self.reasons = reasons
+        self.codes = [reason.get("Code", "None") for reason in reasons]
+        self.retryable = all(code in _RETRYABLE_CANCELLATIONS for code in self.codes)

@@ -1,0 +1,1 @@
+"""Running the service on this machine: the API on loopback, DynamoDB from moto."""

@@ -1,0 +1,352 @@
+"""Serve template.yaml's routes on http://127.0.0.1:$PORT, calling the real handlers.
+
+Each request becomes an API Gateway HTTP API (payload 2.0) event. Handlers run in a
+small pool of worker processes, as Lambda runs concurrent requests in separate
+execution environments. DynamoDB is moto's server, unless AWS_ENDPOINT_URL_DYNAMODB
+names another endpoint (DynamoDB Local, say); the table is made from the template.
+"""
+
+import base64
+import importlib.util
+import logging
+import multiprocessing
+import os
+import re
+import signal
+import sys
+import time
+import uuid
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from local.template import (
+    DEFAULT_ROUTE,
+    HttpRoute,
+    http_routes,
+    layer_dirs,
+    load_template,
+    table_definition,
+)
+
+DEFAULT_PORT = 3000
+DEFAULT_TABLE = "channel-hooks-local"
+DEFAULT_WORKERS = 4
+TEXT_TYPES = ("application/json", "text/")
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
+
+access_log = logging.getLogger("channel_hooks.local")
+
+
+# ----- the worker side: one "execution environment" per process -----
+
+_handlers: dict[str, Any] = {}
+
+
+def _start_worker(routes: list[HttpRoute], layers: list[str], environment: dict[str, str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.update(environment)
+    sys.path[:0] = layers
+    for route in routes:
+        if route.function in _handlers:
+            continue
+        module_name, function_name = route.handler.rsplit(".", 1)
+        spec = importlib.util.spec_from_file_location(
+            f"{route.function}_{module_name}", route.code_dir / f"{module_name}.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _handlers[route.function] = getattr(module, function_name)
+
+
+def _invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
+    return _handlers[function](event, LocalContext(function, event["requestContext"]["requestId"]))
+
+
+class LocalContext:
+    """The parts of Lambda's context object that handlers and Powertools read."""
+
+    def __init__(self, function: str, request_id: str) -> None:
+        self.function_name = function
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{function}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{function}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + 10
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+# ----- the server side -----
+
+
+@dataclass
+class RouteTable:
+    """API Gateway's matching: an exact route wins over one with parameters, then $default."""
+
+    routes: list[HttpRoute]
+    _compiled: list[tuple[HttpRoute, re.Pattern]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        explicit = [route for route in self.routes if route.path != DEFAULT_ROUTE]
+        explicit.sort(key=lambda route: route.path.count("{"))
+        self._compiled = [(route, self._pattern(route.path)) for route in explicit]
+
+    @staticmethod
+    def _pattern(path: str) -> re.Pattern:
+        parts = re.split(r"(\{\w+\})", path)
+        regex = "".join(
+            f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+            for part in parts
+        )
+        return re.compile(f"^{regex}$")
+
+    def match(self, method: str, path: str) -> tuple[HttpRoute | None, dict[str, str]]:
+        for route, pattern in self._compiled:
+            found = pattern.match(path)
+            if found and route.method in (method, "ANY"):
+                parameters = {name: unquote(value) for name, value in found.groupdict().items()}
+                return route, parameters
+        default = next((route for route in self.routes if route.path == DEFAULT_ROUTE), None)
+        return default, {}
+
+
+def build_event(
+    route: HttpRoute,
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    parameters: dict[str, str],
+    client_ip: str,
+) -> dict[str, Any]:
+    """An API Gateway HTTP API event (payload format 2.0) for one request."""
+    parts = urlsplit(target)
+    route_key = DEFAULT_ROUTE if route.path == DEFAULT_ROUTE else f"{route.method} {route.path}"
+    now = datetime.now(UTC)
+    content_type = headers.get("content-type", "").lower()
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": parts.path,
+        "rawQueryString": parts.query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": headers.get("host", "127.0.0.1"),
+            "domainPrefix": "local",
+            "http": {
+                "method": method,
+                "path": parts.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": client_ip,
+                "userAgent": headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now.timestamp() * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        query[name] = f"{query[name]},{value}" if name in query else value
+    if query:
+        event["queryStringParameters"] = query
+    if parameters:
+        event["pathParameters"] = parameters
+    if body:
+        is_text = not content_type or content_type.startswith(TEXT_TYPES)
+        try:
+            event["body"] = body.decode("utf-8") if is_text else None
+        except UnicodeDecodeError:
+            event["body"] = None
+        if event["body"] is None:
+            event["body"] = base64.b64encode(body).decode("ascii")
+            event["isBase64Encoded"] = True
+    return event
+
+
+class LocalApi(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], routes: RouteTable, pool: Executor) -> None:
+        super().__init__(address, _RequestHandler)
+        self.routes = routes
+        self.pool = pool
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: LocalApi
+    protocol_version = "HTTP/1.1"
+
+    def do_request(self) -> None:
+        started = time.monotonic()
+        length = int(self.headers.get("content-length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            self._write(413, {"content-type": "application/json"}, b'{"message":"too large"}')
+            return
+        body = self.rfile.read(length) if length else b""
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            name = name.lower()
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        headers.setdefault("x-forwarded-proto", "http")
+
+        path = urlsplit(self.path).path
+        route, parameters = self.server.routes.match(self.command, path)
+        event = build_event(
+            route, self.command, self.path, headers, body, parameters, self.client_address[0]
+        )
+        response = self.server.pool.submit(_invoke, route.function, event).result()
+
+        status = int(response.get("statusCode", 200))
+        payload = response.get("body") or ""
+        data = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode()
+        self._write(status, response.get("headers") or {}, data, response.get("cookies") or [])
+        # The route's template, never the raw path: the path holds the hook id.
+        elapsed = (time.monotonic() - started) * 1000
+        access_log.info("%s %s %d %.1fms", self.command, route.path, status, elapsed)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
+
+    def _write(
+        self, status: int, headers: dict[str, str], data: bytes, cookies: list[str] = ()
+    ) -> None:
+        self.send_response_only(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        for cookie in cookies:
+            self.send_header("Set-Cookie", cookie)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # http.server's own log line names the raw path; ours (above) does not.
+        return
+
+
+@dataclass
+class LocalService:
+    """A running local API and the DynamoDB it uses; stop() ends both."""
+
+    api: LocalApi
+    pool: Executor
+    base_url: str
+    dynamodb_endpoint: str
+    table_name: str
+    _moto: Any = None
+    _thread: Thread | None = None
+
+    def stop(self) -> None:
+        self.api.shutdown()
+        self.api.server_close()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._moto is not None:
+            self._moto.stop()
+
+
+def start(
+    port: int = DEFAULT_PORT, table_name: str = DEFAULT_TABLE, workers: int = DEFAULT_WORKERS
+) -> LocalService:
+    """Start DynamoDB (moto unless an endpoint is configured), the table and the API."""
+    template = load_template()
+    moto_server = None
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+    if not endpoint:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        moto_server.start()
+        host, moto_port = moto_server.get_host_and_port()
+        endpoint = f"http://{host}:{moto_port}"
+
+    environment = {
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
+        "TABLE_NAME": table_name,
+        "POWERTOOLS_SERVICE_NAME": "channel-hooks",
+    }
+    ensure_table(endpoint, environment, table_definition(template, table_name))
+
+    routes = http_routes(template)
+    layers = [str(path) for path in layer_dirs(template)]
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(routes, layers, environment),
+    )
+    api = LocalApi(("127.0.0.1", port), RouteTable(routes), pool)
+    thread = Thread(target=api.serve_forever, name="local-api", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{api.server_address[1]}"
+    return LocalService(api, pool, base_url, endpoint, table_name, moto_server, thread)
+
+
+def ensure_table(endpoint: str, environment: dict[str, str], definition: dict[str, Any]) -> None:
+    import boto3
+
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name=environment["AWS_DEFAULT_REGION"],
+        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+    )
+    try:
+        client.create_table(**definition)
+    except client.exceptions.ResourceInUseException:
+        return
+    client.get_waiter("table_exists").wait(
+        TableName=definition["TableName"], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    port = int(os.environ.get("PORT", DEFAULT_PORT))
+    workers = int(os.environ.get("LOCAL_WORKERS", DEFAULT_WORKERS))
+    service = start(port=port, workers=workers)
+    # Warm every worker now, so the first request does not pay for imports.
+    list(service.pool.map(abs, range(workers)))
+
+    print(f"Channel web hooks serving on {service.base_url}")
+    print(f"DynamoDB at {service.dynamodb_endpoint}, table {service.table_name}")
+    print("Create a first hook:")
+    print(
+        f"  curl -s -X POST {service.base_url}/channels/my-channel/hooks "
+        "-H 'Content-Type: application/json' -d '{\"purpose\": \"first hook\"}'"
+    )
+    print("Ctrl-C stops.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nStopping.", flush=True)
+    finally:
+        service.stop()
+
+
+if __name__ == "__main__":
+    main()
