@@ -1,0 +1,36 @@
+"""template.yaml is the source of truth: the code's route list and the tests' table follow it."""
+
+from channel_hooks.http_api import ROUTES
+from local.template import DEFAULT_ROUTE, http_routes, load_template
+
+
+def test_code_knows_exactly_the_template_routes():
+    routes = http_routes(load_template())
+
+    declared = {(route.method, route.path) for route in routes if route.path != DEFAULT_ROUTE}
+
+    assert declared == set(ROUTES)
+
+
+def test_unknown_routes_reach_a_function_that_answers_json():
+    routes = http_routes(load_template())
+
+    defaults = [route.function for route in routes if route.path == DEFAULT_ROUTE]
+
+    assert defaults == ["IngestFunction"]
+
+
+def test_every_route_handler_exists():
+    for route in http_routes(load_template()):
+        module, function = route.handler.rsplit(".", 1)
+        source = (route.code_dir / f"{module}.py").read_text(encoding="utf-8")
+        assert f"def {function}(" in source
+
+
+def test_admin_routes_need_iam_and_ingest_does_not():
+    resources = load_template()["Resources"]
+
+    for name in ("IngestFunction", "ManageHooksFunction"):
+        for event in resources[name]["Properties"]["Events"].values():
+            auth = event["Properties"].get("Auth", {}).get("Authorizer")
+            assert auth == ("AWS_IAM" if name == "ManageHooksFunction" else None)
