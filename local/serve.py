@@ -323,6 +323,10 @@ def ensure_table(endpoint: str, environment: dict[str, str], definition: dict[st
     )
 
 
+def _stop_on_term(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     port = int(os.environ.get("PORT", DEFAULT_PORT))
@@ -339,6 +343,8 @@ def main() -> None:
         "-H 'Content-Type: application/json' -d '{\"purpose\": \"first hook\"}'"
     )
     print("Ctrl-C stops.", flush=True)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop_on_term)
     try:
         while True:
             time.sleep(3600)

@@ -1,7 +1,7 @@
 """template.yaml is the source of truth: the code's route list and the tests' table follow it."""
 
 from channel_hooks.http_api import ROUTES
-from local.template import DEFAULT_ROUTE, http_routes, load_template
+from local.template import DEFAULT_ROUTE, TEMPLATE, http_routes, load_template
 
 
 def test_code_knows_exactly_the_template_routes():
@@ -34,3 +34,13 @@ def test_admin_routes_need_iam_and_ingest_does_not():
         for event in resources[name]["Properties"]["Events"].values():
             auth = event["Properties"].get("Auth", {}).get("Authorizer")
             assert auth == ("AWS_IAM" if name == "ManageHooksFunction" else None)
+
+
+def test_template_passes_cfn_lint():
+    from cfnlint.api import lint_all
+
+    findings = lint_all(TEMPLATE.read_text(encoding="utf-8"))
+
+    # Errors and warnings, as the cfn-lint command reports by default.
+    serious = [str(finding) for finding in findings if finding.rule.id[0] in "EW"]
+    assert serious == []

@@ -12,7 +12,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -77,18 +79,24 @@ SenderId = Annotated[
 HttpUrlText = Annotated[str, AfterValidator(_require_http_url)]
 
 
-class FileAttachment(BaseModel):
+class AttachmentModel(BaseModel):
+    """An attachment reads back as posted: fields that were not sent stay absent."""
+
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, frozen=True)
 
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, serialize: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {name: value for name, value in serialize(self).items() if value is not None}
+
+
+class FileAttachment(AttachmentModel):
     type: Literal["file"] = Field(alias="@type")
     url: HttpUrlText
     display_name: str | None = Field(default=None, alias="displayName")
     ext: str | None = None
 
 
-class LinkAttachment(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True, frozen=True)
-
+class LinkAttachment(AttachmentModel):
     type: Literal["link"] = Field(alias="@type")
     url: HttpUrlText
     display_name: str | None = Field(default=None, alias="displayName")
