@@ -17,6 +17,7 @@ from moto import mock_aws
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
 from local import serve
+from tests.dynamodb_local import missing_tools, running
 from local.template import load_template, table_definition
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +47,41 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> str:
     channel_repository.cache_clear()
 
 
-@pytest.fixture
-def table(aws_environment: str) -> Iterator[Any]:
-    """A moto DynamoDB table made from template.yaml's definition; yields a client."""
-    with mock_aws():
-        client = boto3.client("dynamodb")
-        client.create_table(**table_definition(load_template(), aws_environment))
+BACKENDS = ["moto", "dynamodb-local"]
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local() -> Iterator[str]:
+    """DynamoDB Local's endpoint; the tier is skipped where Java or npm is missing."""
+    reason = missing_tools()
+    if reason:
+        pytest.skip(f"DynamoDB Local tier: {reason}")
+    with running() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(params=BACKENDS)
+def table(
+    request: pytest.FixtureRequest, aws_environment: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """A table made from template.yaml's definition, on moto or on DynamoDB Local;
+    yields a client for it."""
+    definition = table_definition(load_template(), aws_environment)
+    if request.param == "moto":
+        with mock_aws():
+            client = boto3.client("dynamodb")
+            client.create_table(**definition)
+            yield client
+        return
+
+    endpoint = request.getfixturevalue("dynamodb_local")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+    client = boto3.client("dynamodb")
+    client.create_table(**definition)
+    try:
         yield client
+    finally:
+        client.delete_table(TableName=aws_environment)
 
 
 @pytest.fixture
@@ -106,12 +135,15 @@ def invoke(module: Any, event: dict) -> tuple[int, dict, Any]:
     return response["statusCode"], response.get("headers", {}), json.loads(body) if body else None
 
 
-@pytest.fixture(scope="session")
-def local_api() -> Iterator[serve.LocalService]:
-    """The whole API served on a free loopback port, DynamoDB from moto's server."""
+@pytest.fixture(scope="session", params=BACKENDS)
+def local_api(request: pytest.FixtureRequest) -> Iterator[serve.LocalService]:
+    """The whole API served on a free loopback port, on moto's server or DynamoDB Local."""
+    table_name = f"channel-hooks-http-{uuid.uuid4().hex[:8]}"
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
-        service = serve.start(port=0, table_name=f"channel-hooks-http-{uuid.uuid4().hex[:8]}")
+        if request.param == "dynamodb-local":
+            patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", request.getfixturevalue("dynamodb_local"))
+        service = serve.start(port=0, table_name=table_name)
     try:
         yield service
     finally:
