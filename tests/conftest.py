@@ -17,8 +17,8 @@ from moto import mock_aws
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
 from local import serve
-from tests.dynamodb_local import missing_tools, running
 from local.template import load_template, table_definition
+from tests.dynamodb_local import missing_tools, running
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
