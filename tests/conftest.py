@@ -4,6 +4,7 @@ events from events/, and a local run of the whole API."""
 import copy
 import importlib.util
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
@@ -60,24 +61,29 @@ def dynamodb_local() -> Iterator[str]:
         yield endpoint
 
 
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """moto's server on a free loopback port; yields its endpoint."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture(params=BACKENDS)
 def table(
     request: pytest.FixtureRequest, aws_environment: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Any]:
-    """A table made from template.yaml's definition, on moto or on DynamoDB Local;
-    yields a client for it."""
-    definition = table_definition(load_template(), aws_environment)
-    if request.param == "moto":
-        with mock_aws():
-            client = boto3.client("dynamodb")
-            client.create_table(**definition)
-            yield client
-        return
-
-    endpoint = request.getfixturevalue("dynamodb_local")
+    """A table made from template.yaml's definition, on moto's server or on DynamoDB
+    Local; the handlers reach it through AWS_ENDPOINT_URL_DYNAMODB. Yields a client."""
+    endpoint = request.getfixturevalue(
+        "moto_server" if request.param == "moto" else "dynamodb_local"
+    )
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
     client = boto3.client("dynamodb")
-    client.create_table(**definition)
+    client.create_table(**table_definition(load_template(), aws_environment))
     try:
         yield client
     finally:

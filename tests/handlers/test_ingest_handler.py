@@ -10,6 +10,7 @@ from botocore.stub import Stubber
 
 from channel_hooks.models import Hook
 from channel_hooks.repository import ChannelRepository, dynamodb_client_config
+from channel_hooks.settings import get_settings
 from tests.conftest import invoke, load_event, new_channel_id
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ def post(ingest, channel, name="ingest_basic_message", body=None, **changes):
 
 def table_items(table, channel_id, prefix):
     """Every item of the channel whose sort key starts with prefix, read back consistently."""
-    response = table.scan(TableName=table.list_tables()["TableNames"][0], ConsistentRead=True)
+    response = table.scan(TableName=get_settings().table_name, ConsistentRead=True)
     return [
         item
         for item in response["Items"]

@@ -47,7 +47,7 @@ _RETRYABLE_CANCELLATIONS = {
 
 def dynamodb_client_config(max_attempts: int) -> Config:
     return Config(
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=2,
         read_timeout=3,
     )

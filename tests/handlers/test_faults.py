@@ -1,0 +1,161 @@
+"""DynamoDB throttling, internal errors and cancellations: a post is written whole or
+not at all, and the caller is told 503 with Retry-After once retries are spent."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from channel_hooks.models import Hook
+from channel_hooks.repository import ChannelRepository
+from channel_hooks.runtime import channel_repository
+from tests.conftest import invoke, load_event, new_channel_id
+from tests.faults import DynamoDBFaults, cancellation, error_body
+
+NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+THROTTLED = error_body("ProvisionedThroughputExceededException")
+INTERNAL = error_body("InternalServerError")
+
+
+@pytest.fixture
+def ingest(table, load_function):
+    return load_function("ingest")
+
+
+@pytest.fixture
+def channel(table, aws_environment):
+    channel_id = new_channel_id()
+    hook_id = f"{channel_id}-hook"
+    ChannelRepository(table, aws_environment).put_hook(
+        Hook(
+            hook_id=hook_id,
+            channel_id=channel_id,
+            purpose="faults",
+            status="active",
+            created_at=NOW,
+        )
+    )
+    return channel_id, hook_id
+
+
+@pytest.fixture
+def inject():
+    """Install a fault for the next handler call; the handler's client is made afresh."""
+    installed: list[DynamoDBFaults] = []
+
+    def install(operation: str, status: int, body: dict, times: int = 1_000) -> DynamoDBFaults:
+        faults = DynamoDBFaults(operation, status, body, times)
+        faults.install()
+        channel_repository.cache_clear()
+        installed.append(faults)
+        return faults
+
+    yield install
+    DynamoDBFaults.uninstall()
+    channel_repository.cache_clear()
+
+
+def post(ingest, channel, document):
+    event = load_event("ingest_basic_message", *channel)
+    event["body"] = json.dumps(document)
+    return invoke(ingest, event)
+
+
+def channel_items(table, channel_id):
+    """Everything stored for the channel besides its hook."""
+    name = table.list_tables()["TableNames"]
+    items = []
+    for table_name in name:
+        response = table.scan(TableName=table_name, ConsistentRead=True)
+        items += [
+            item
+            for item in response["Items"]
+            if item["PK"]["S"] == f"CHANNEL#{channel_id}"
+            and not item["SK"]["S"].startswith("HOOK#")
+        ]
+    return items
+
+
+@pytest.mark.parametrize(
+    ("operation", "document"),
+    [
+        ("PutItem", {"text": "plain"}),
+        ("TransactWriteItems", {"id": "new-case", "text": "case"}),
+    ],
+)
+@pytest.mark.parametrize(("status", "body"), [(400, THROTTLED), (500, INTERNAL)])
+def test_persistent_failure_is_503_and_writes_nothing(
+    ingest, channel, table, inject, operation, document, status, body
+):
+    faults = inject(operation, status, body)
+
+    answer, headers, error = post(ingest, channel, document)
+
+    assert answer == 503
+    assert headers["Retry-After"] == "1"
+    assert error["error"]["code"] == "unavailable"
+    assert faults.injected == 4  # botocore's attempts, as configured
+    assert channel_items(table, channel[0]) == []
+
+
+def test_transient_throttling_is_retried_and_the_post_lands_whole(ingest, channel, table, inject):
+    faults = inject("TransactWriteItems", 400, THROTTLED, times=2)
+
+    answer, _, body = post(ingest, channel, {"id": "retried", "text": "case"})
+
+    assert (answer, body["result"]) == (201, "case_created")
+    assert faults.injected == 2
+    kinds = sorted(item["kind"]["S"] for item in channel_items(table, channel[0]))
+    assert kinds == ["case", "message"]
+
+
+def test_failed_reference_read_is_503_and_writes_nothing(ingest, channel, table, inject):
+    post(ingest, channel, {"id": "case-1", "text": "case"})
+    inject("BatchGetItem", 500, INTERNAL)
+
+    answer, _, _ = post(ingest, channel, {"references": ["case-1"], "text": "reply"})
+
+    assert answer == 503
+    messages = [
+        item for item in channel_items(table, channel[0]) if item["kind"]["S"] == "message"
+    ]
+    assert len(messages) == 1
+    case = next(item for item in channel_items(table, channel[0]) if item["kind"]["S"] == "case")
+    assert case["messageCount"]["N"] == "1"
+
+
+@pytest.mark.parametrize("reason", ["TransactionConflict", "ThrottlingError"])
+def test_transaction_conflicts_are_retried(ingest, channel, table, inject, reason):
+    post(ingest, channel, {"id": "case-1", "text": "case"})
+    faults = inject("TransactWriteItems", 400, cancellation("None", reason), times=2)
+
+    answer, _, body = post(ingest, channel, {"references": ["case-1"], "text": "reply"})
+
+    assert (answer, body["result"]) == (201, "case_updated")
+    assert faults.injected == 2
+    case = next(item for item in channel_items(table, channel[0]) if item["kind"]["S"] == "case")
+    assert case["messageCount"]["N"] == "2"
+
+
+def test_endless_conflicts_are_503_and_write_nothing(ingest, channel, table, inject):
+    post(ingest, channel, {"id": "case-1", "text": "case"})
+    faults = inject("TransactWriteItems", 400, cancellation("None", "TransactionConflict"))
+
+    answer, headers, _ = post(ingest, channel, {"references": ["case-1"], "text": "reply"})
+
+    assert answer == 503 and headers["Retry-After"] == "1"
+    assert faults.injected == 5  # the service's own transaction attempts
+    case = next(item for item in channel_items(table, channel[0]) if item["kind"]["S"] == "case")
+    assert case["messageCount"]["N"] == "1"
+    assert len(channel_items(table, channel[0])) == 2
+
+
+def test_cancellation_for_a_validation_reason_is_503_not_a_duplicate(
+    ingest, channel, table, inject
+):
+    inject("TransactWriteItems", 400, cancellation("ValidationError", "None"))
+
+    answer, _, body = post(ingest, channel, {"id": "x", "text": "case"})
+
+    assert answer == 503 and body["error"]["code"] == "unavailable"
+    assert channel_items(table, channel[0]) == []
