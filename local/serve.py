@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import re
+import secrets
 import signal
 import sys
 import time
@@ -285,6 +286,8 @@ def start(
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
         "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
         "TABLE_NAME": table_name,
+        # Cursors signed with a key of this run only; the data itself lives only as long.
+        "CURSOR_SECRET": os.environ.get("CURSOR_SECRET") or secrets.token_urlsafe(32),
         "POWERTOOLS_SERVICE_NAME": "channel-hooks",
     }
     ensure_table(endpoint, environment, table_definition(template, table_name))

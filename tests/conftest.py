@@ -15,6 +15,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from channel_hooks.cursors import CursorCodec
+from channel_hooks.repository import ChannelRepository
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
 from local import serve
@@ -25,6 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
 SEED_CHANNEL = "f923d83a-3350-42d0-b9cb-620032730294"
 SEED_HOOK = "8459b574-62ea-4ea7-bbae-a132fbfee5df"
+TEST_CURSOR_SECRET = "cursor-secret-for-tests-only-0123456789"
+
+
+def make_repository(client: Any, table_name: str) -> ChannelRepository:
+    """A repository on a test table, signing cursors with the tests' key."""
+    return ChannelRepository(client, table_name, CursorCodec(TEST_CURSOR_SECRET.encode()))
 
 
 def new_channel_id() -> str:
@@ -41,6 +49,7 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     monkeypatch.setenv("TABLE_NAME", table_name)
+    monkeypatch.setenv("CURSOR_SECRET", TEST_CURSOR_SECRET)
     get_settings.cache_clear()
     channel_repository.cache_clear()
     yield table_name

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from channel_hooks.models import Hook
-from channel_hooks.repository import ChannelRepository
 from channel_hooks.runtime import channel_repository
-from tests.conftest import invoke, load_event, new_channel_id
+from tests.conftest import invoke, load_event, make_repository, new_channel_id
 from tests.faults import DynamoDBFaults, cancellation, error_body
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
@@ -26,7 +25,7 @@ def ingest(table, load_function):
 def channel(table, aws_environment):
     channel_id = new_channel_id()
     hook_id = f"{channel_id}-hook"
-    ChannelRepository(table, aws_environment).put_hook(
+    make_repository(table, aws_environment).put_hook(
         Hook(
             hook_id=hook_id,
             channel_id=channel_id,

@@ -9,9 +9,9 @@ import pytest
 from botocore.stub import Stubber
 
 from channel_hooks.models import Hook
-from channel_hooks.repository import ChannelRepository, dynamodb_client_config
+from channel_hooks.repository import dynamodb_client_config
 from channel_hooks.settings import get_settings
-from tests.conftest import invoke, load_event, new_channel_id
+from tests.conftest import invoke, load_event, make_repository, new_channel_id
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
 
@@ -23,7 +23,7 @@ def ingest(table, load_function):
 
 @pytest.fixture
 def repository(table, aws_environment):
-    return ChannelRepository(table, aws_environment)
+    return make_repository(table, aws_environment)
 
 
 @pytest.fixture
@@ -212,7 +212,7 @@ def test_database_throttling_is_503_with_retry_after(ingest, channel, monkeypatc
         service_error_code="ProvisionedThroughputExceededException",
         http_status_code=400,
     )
-    stubbed = ChannelRepository(client, "any-table")
+    stubbed = make_repository(client, "any-table")
     monkeypatch.setattr(ingest, "channel_repository", lambda: stubbed)
 
     with stubber:

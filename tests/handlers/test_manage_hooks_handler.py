@@ -166,7 +166,7 @@ def test_pages_walk_every_activity_once(admin, ingest):
 
 @pytest.mark.parametrize(
     "cursor",
-    ["garbage", "e30", "eyJsaXN0IjoiY2FzZXMiLCJhdCI6e319"],
+    ["garbage", "e30", "eyJsaXN0IjoiY2FzZXMiLCJhdCI6e319", "", "x" * 5000],
 )
 def test_cursor_not_issued_by_the_service_is_400(admin, cursor):
     event = load_event("activities_list", new_channel_id())

@@ -143,7 +143,8 @@ class PageRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    cursor: Annotated[str, StringConstraints(min_length=1, max_length=2_048)] | None = None
+    # Any text is taken here; whether the service issued it is the repository's check.
+    cursor: str | None = None
 
 
 class ApiModel(BaseModel):

@@ -11,9 +11,6 @@ Local indexes are used because they, unlike global ones, allow consistent reads:
 every acknowledged write is seen by the next read.
 """
 
-import base64
-import binascii
-import json
 import random
 import time
 from collections.abc import Iterable
@@ -24,7 +21,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from channel_hooks.errors import InvalidCursor, MessageIdTaken, StoreUnavailable
+from channel_hooks.cursors import CursorCodec
+from channel_hooks.errors import MessageIdTaken, StoreUnavailable
 from channel_hooks.models import Case, Hook, Message, Page, format_utc
 from channel_hooks.observability import logger
 
@@ -125,51 +123,32 @@ def _hook_from(attributes: dict[str, Any]) -> Hook:
 
 
 class _ListScope:
-    """Where one list lives in the table, and how its cursors are checked."""
+    """Where one list lives in the table: its index, key prefix and cursor name."""
 
     def __init__(self, name: str, channel_id: str, index: str, sort_prefix: str) -> None:
-        self.name = name
+        self.name = f"{name}@{channel_id}"
         self.pk = _channel_pk(channel_id)
         self.index = index
         self.sort_key = "TimeKey" if index == BY_TIME else "ThreadKey"
         self.sort_prefix = sort_prefix
 
-    def encode_cursor(self, item: dict[str, Any]) -> str:
-        position = {"PK": item["PK"]["S"], "SK": item["SK"]["S"]}
-        position[self.sort_key] = item[self.sort_key]["S"]
-        raw = json.dumps({"list": self.name, "at": position}, separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    def decode_cursor(self, cursor: str) -> dict[str, Any]:
-        try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            content = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        except (ValueError, binascii.Error, UnicodeError) as error:
-            raise InvalidCursor("cursor was not issued by this service") from error
-        if not self._is_own_position(content):
-            raise InvalidCursor("cursor was not issued by this service for this list")
-        return {name: {"S": value} for name, value in content["at"].items()}
-
-    def _is_own_position(self, content: Any) -> bool:
-        if not isinstance(content, dict) or content.get("list") != self.name:
-            return False
-        position = content.get("at")
-        expected = {"PK", "SK", self.sort_key}
-        if not isinstance(position, dict) or set(position) != expected:
-            return False
-        if not all(isinstance(value, str) for value in position.values()):
-            return False
-        same_channel = position["PK"] == self.pk
-        same_list = position[self.sort_key].startswith(self.sort_prefix)
-        return same_channel and same_list
+    def position(self, item: dict[str, Any]) -> dict[str, str]:
+        return {name: item[name]["S"] for name in ("PK", "SK", self.sort_key)}
 
 
 class ChannelRepository:
     """Hooks, messages and cases of every channel, in one DynamoDB table."""
 
-    def __init__(self, client: Any, table_name: str, transaction_attempts: int = 5) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        cursors: CursorCodec,
+        transaction_attempts: int = 5,
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._cursors = cursors
         self._transaction_attempts = transaction_attempts
 
     # ----- hooks -----
@@ -373,7 +352,9 @@ class ChannelRepository:
         self, scope: _ListScope, limit: int, cursor: str | None, newest_first: bool
     ) -> Page[dict[str, Any]]:
         """One page of a list, fetched by keys from the index and read whole from the table."""
-        start = scope.decode_cursor(cursor) if cursor else None
+        start = None
+        if cursor is not None:
+            start = _to_item(self._cursors.decode(scope.name, cursor))
         keys: list[dict[str, Any]] = []
 
         # Ask for one more than the page so that the last page has no cursor.
@@ -399,7 +380,9 @@ class ChannelRepository:
                 break
 
         page_keys = keys[:limit]
-        next_cursor = scope.encode_cursor(page_keys[-1]) if len(keys) > limit else None
+        next_cursor = None
+        if len(keys) > limit:
+            next_cursor = self._cursors.encode(scope.name, scope.position(page_keys[-1]))
         wanted = [_from_item({"PK": key["PK"], "SK": key["SK"]}) for key in page_keys]
         found = {(item["PK"], item["SK"]): item for item in self._batch_get(wanted)}
         items = [

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 import boto3
 
+from channel_hooks.cursors import CursorCodec
 from channel_hooks.repository import ChannelRepository, dynamodb_client_config
 from channel_hooks.settings import get_settings
 
@@ -15,4 +16,5 @@ def channel_repository() -> ChannelRepository:
     client = boto3.client(
         "dynamodb", config=dynamodb_client_config(settings.dynamodb_max_attempts)
     )
-    return ChannelRepository(client, settings.table_name, settings.transaction_attempts)
+    cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode("utf-8"))
+    return ChannelRepository(client, settings.table_name, cursors, settings.transaction_attempts)

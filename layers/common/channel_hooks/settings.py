@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -10,6 +10,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
     table_name: str = Field(min_length=3, max_length=255)
+    # Signs list cursors; deployed, it comes from the stack's Secrets Manager secret.
+    cursor_secret: SecretStr = Field(min_length=32)
     # When empty, hook URLs are derived from the request's domain and stage.
     public_base_url: str | None = None
     dynamodb_max_attempts: int = Field(default=4, ge=1, le=10)
