@@ -2,6 +2,8 @@
 worker processes, DynamoDB from moto's server."""
 
 import json
+import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -185,3 +187,44 @@ def test_every_error_is_json_with_its_code(api, hook, method, path, body, header
     assert error["code"] == code
     assert error["requestId"]
     assert hook["hookId"] not in response.text
+
+
+def test_nothing_is_accepted_once_the_revoke_has_answered(api, hook):
+    channel = hook["channelId"]
+    revoke_answered = threading.Event()
+    outcomes: list[tuple[bool, int, dict]] = []
+    lock = threading.Lock()
+
+    def keep_posting(worker: int) -> None:
+        for number in range(15):
+            sent_after_revoke = revoke_answered.is_set()
+            answer = send(hook["url"], {"text": f"worker {worker} post {number}"})
+            with lock:
+                outcomes.append((sent_after_revoke, answer.status_code, answer.json()))
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        posting = [pool.submit(keep_posting, worker) for worker in range(5)]
+        time.sleep(0.3)
+        revoked = requests.delete(f"{api}/channels/{channel}/hooks/{hook['hookId']}", timeout=10)
+        revoke_answered.set()
+        for future in posting:
+            future.result()
+
+    assert revoked.status_code == 204
+    assert {status for after, status, _ in outcomes if after} == {404}
+    accepted = {body["messageId"] for _, status, body in outcomes if status == 201}
+    assert accepted, "some posts should land before the revoke"
+    stored = read_all(f"{api}/channels/{channel}/activities")
+    assert {item["messageId"] for item in stored} == accepted
+
+
+def read_all(url: str) -> list[dict]:
+    """Every item of a list, following cursors."""
+    items, cursor = [], None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = requests.get(url, params=params, timeout=10).json()
+        items += page["items"]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            return items

@@ -252,7 +252,7 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.not_found
     def unknown_route(_: NotFoundError) -> Response:
         allowed = _allowed_methods(app.current_event.path)
-        if allowed:
+        if allowed and app.current_event.http_method.upper() not in allowed:
             return refuse(MethodNotAllowed(allowed))
         return refuse(NotFound("no such route"))
 
