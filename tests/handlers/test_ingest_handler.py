@@ -174,12 +174,16 @@ def test_unknown_hook_and_other_channels_hook_are_404(ingest, channel, repositor
     assert unknown[2]["error"]["message"] == elsewhere[2]["error"]["message"]
 
 
-def test_revoked_hook_is_404(ingest, channel, repository):
+def test_revoked_hook_answers_exactly_as_an_unknown_one(ingest, channel, repository):
     repository.revoke_hook(*channel, NOW)
 
-    status, _, body = post(ingest, channel)
+    revoked = post(ingest, channel)
+    unknown = post(ingest, (channel[0], "never-issued"))
 
-    assert status == 404 and body["error"]["code"] == "not_found"
+    assert revoked[0] == unknown[0] == 404
+    del revoked[2]["error"]["requestId"], unknown[2]["error"]["requestId"]
+    assert revoked[2] == unknown[2]
+    assert revoked[1] == unknown[1]
 
 
 def test_other_method_on_ingest_path_is_405(ingest, channel):

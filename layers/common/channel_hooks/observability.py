@@ -10,6 +10,8 @@ from aws_lambda_powertools import Logger
 
 logger = Logger(service="channel-hooks")
 
-# Powertools' own debug logs name the request path, which holds the hook id;
-# keep them off even when POWERTOOLS_DEBUG asks for them.
-logging.getLogger("aws_lambda_powertools").setLevel(logging.INFO)
+# Powertools' debug logs name the request path, and the AWS SDK's show whole DynamoDB
+# requests and responses: both hold hook ids. Keep them quiet whatever the environment
+# (POWERTOOLS_DEBUG, AWS_LAMBDA_LOG_LEVEL, a root logger at DEBUG) asks for.
+for _talkative in ("aws_lambda_powertools", "boto3", "botocore", "urllib3", "s3transfer"):
+    logging.getLogger(_talkative).setLevel(logging.WARNING)
