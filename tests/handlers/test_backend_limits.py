@@ -1,0 +1,92 @@
+"""Limits where a forgiving emulator and real DynamoDB can disagree: key and item sizes.
+Each runs on moto and on DynamoDB Local."""
+
+import json
+from urllib.parse import quote
+from datetime import UTC, datetime
+
+import pytest
+
+from channel_hooks.models import Hook
+from tests.conftest import invoke, load_event, make_repository, new_channel_id
+
+NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+LONGEST_ID = "\U0001f600" * 128  # 128 characters of 4 bytes each in UTF-8
+
+
+@pytest.fixture
+def ingest(table, load_function):
+    return load_function("ingest")
+
+
+@pytest.fixture
+def admin(table, load_function):
+    return load_function("manage_hooks")
+
+
+@pytest.fixture
+def channel(table, aws_environment):
+    channel_id = new_channel_id() + "-" + "c" * 40  # a 56-character channel id
+    hook_id = f"{channel_id}-hook"
+    make_repository(table, aws_environment).put_hook(
+        Hook(
+            hook_id=hook_id,
+            channel_id=channel_id,
+            purpose="limits",
+            status="active",
+            created_at=NOW,
+        )
+    )
+    return channel_id, hook_id
+
+
+def post(ingest, channel, document):
+    event = load_event("ingest_basic_message", *channel)
+    event["body"] = json.dumps(document, ensure_ascii=False)
+    return invoke(ingest, event)
+
+
+def test_longest_ids_in_bytes_make_and_extend_a_case(ingest, admin, channel):
+    reply_id = "\U0001f601" * 128
+
+    created = post(ingest, channel, {"id": LONGEST_ID, "text": "case"})
+    replied = post(ingest, channel, {"id": reply_id, "references": [LONGEST_ID], "text": "r"})
+    again = post(ingest, channel, {"id": reply_id, "references": [LONGEST_ID], "text": "r"})
+
+    assert (created[0], created[2]["result"]) == (201, "case_created")
+    assert (replied[0], replied[2]["result"]) == (201, "case_updated")
+    assert (again[0], again[2]["result"]) == (200, "duplicate")
+    event = load_event("case_get", channel[0])
+    event["rawPath"] = event["requestContext"]["http"]["path"] = (
+        f"/channels/{channel[0]}/cases/{quote(LONGEST_ID, safe='')}"
+    )
+    status, _, case = invoke(admin, event)
+    assert status == 200
+    assert [message["messageId"] for message in case["messages"]] == [LONGEST_ID, reply_id]
+
+
+def test_largest_body_is_stored_whole(ingest, admin, channel):
+    # Just under 256 KiB of JSON, most of it 4-byte characters in the text.
+    text = "\U0001f600" * (40_000)
+    attachments = [
+        {"@type": "file", "url": "https://example.com/" + "a" * 2000, "displayName": "d" * 2000}
+    ] * 20
+    document = {"id": LONGEST_ID, "text": text, "attachments": attachments}
+    assert len(json.dumps(document, ensure_ascii=False).encode()) <= 256 * 1024
+
+    status, _, answer = post(ingest, channel, document)
+
+    assert (status, answer["result"]) == (201, "case_created")
+    stored = invoke(admin, load_event("activities_list", channel[0]))[2]["items"]
+    assert stored[0]["text"] == text
+    assert stored[0]["attachments"] == attachments
+
+
+def test_twenty_references_at_the_longest_resolve(ingest, channel):
+    references = [chr(0x1F600 + n) * 128 for n in range(20)]
+    post(ingest, channel, {"id": references[-1], "text": "case"})
+
+    status, _, answer = post(ingest, channel, {"references": references, "text": "reply"})
+
+    assert (status, answer["caseId"]) == (201, references[-1])
+    assert answer["unresolvedReferences"] == references[:-1]
