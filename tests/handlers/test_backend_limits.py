@@ -2,8 +2,8 @@
 Each runs on moto and on DynamoDB Local."""
 
 import json
-from urllib.parse import quote
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 
