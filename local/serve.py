@@ -8,6 +8,7 @@ names another endpoint (DynamoDB Local, say); the table is made from the templat
 
 import base64
 import importlib.util
+import json
 import logging
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from local.moto_dynamodb import SerializedMotoServer
 from local.template import (
     DEFAULT_ROUTE,
     HttpRoute,
@@ -191,22 +193,32 @@ class LocalApi(ThreadingHTTPServer):
         self.pool = pool
 
 
+class _UnreadableBody(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     server: LocalApi
     protocol_version = "HTTP/1.1"
 
     def do_request(self) -> None:
         started = time.monotonic()
-        length = int(self.headers.get("content-length") or 0)
-        if length > MAX_REQUEST_BYTES:
-            self._write(413, {"content-type": "application/json"}, b'{"message":"too large"}')
+        try:
+            body = self._read_body()
+        except _UnreadableBody as refusal:
+            self.close_connection = True
+            self._refuse(refusal.status, refusal.code, refusal.message)
             return
-        body = self.rfile.read(length) if length else b""
         headers: dict[str, str] = {}
         for name, value in self.headers.items():
             name = name.lower()
             headers[name] = f"{headers[name]},{value}" if name in headers else value
-        headers.setdefault("x-forwarded-proto", "http")
+        # As behind API Gateway: the API's own domain and scheme, whatever the client says.
+        host, port = self.server.server_address[:2]
+        headers["host"] = f"{host}:{port}"
+        headers["x-forwarded-proto"] = "http"
 
         path = urlsplit(self.path).path
         route, parameters = self.server.routes.match(self.command, path)
@@ -217,13 +229,64 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
         status = int(response.get("statusCode", 200))
         payload = response.get("body") or ""
-        data = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode()
+        if response.get("isBase64Encoded"):
+            data = base64.b64decode(payload)
+        else:
+            data = payload.encode("utf-8", "replace")
         self._write(status, response.get("headers") or {}, data, response.get("cookies") or [])
         # The route's template, never the raw path: the path holds the hook id.
         elapsed = (time.monotonic() - started) * 1000
         access_log.info("%s %s %d %.1fms", self.command, route.path, status, elapsed)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
+    def __getattr__(self, name: str) -> Any:
+        # Every method reaches the routes (unknown ones get the API's JSON 404 or 405).
+        if name.startswith("do_"):
+            return self.do_request
+        raise AttributeError(name)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            return self._read_chunks()
+        declared = self.headers.get("content-length") or "0"
+        if not declared.isdigit():
+            raise _UnreadableBody(400, "invalid_json", "Content-Length is not a number")
+        length = int(declared)
+        if length > MAX_REQUEST_BYTES:
+            raise _UnreadableBody(413, "payload_too_large", "request body is over 10 MiB")
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunks(self) -> bytes:
+        body = b""
+        while True:
+            size_line = self.rfile.readline(1_024).split(b";")[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                raise _UnreadableBody(400, "invalid_json", "chunked body is malformed") from None
+            if size == 0:
+                while self.rfile.readline(1_024).strip():
+                    pass
+                return body
+            if len(body) + size > MAX_REQUEST_BYTES:
+                raise _UnreadableBody(413, "payload_too_large", "request body is over 10 MiB")
+            body += self.rfile.read(size)
+            self.rfile.readline(1_024)
+
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None
+    ) -> None:
+        # http.server's own refusals (a malformed request line, say), in the API's JSON shape,
+        # with a status line even for what it took to be HTTP/0.9.
+        self.close_connection = True
+        self.request_version = "HTTP/1.1"
+        self._refuse(code, "invalid_request" if code < 500 else "unavailable", message or "")
+
+    def _refuse(self, status: int, code: str, message: str) -> None:
+        error = {"code": code, "message": message, "details": [], "requestId": None}
+        data = json.dumps({"error": error}).encode()
+        if getattr(self, "command", None) is None:
+            self.command = "GET"
+        self._write(status, {"Content-Type": "application/json"}, data)
 
     def _write(
         self, status: int, headers: dict[str, str], data: bytes, cookies: list[str] = ()
@@ -235,6 +298,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for cookie in cookies:
             self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -272,13 +337,8 @@ def start(
     moto_server = None
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
     if not endpoint:
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        moto_server.start()
-        host, moto_port = moto_server.get_host_and_port()
-        endpoint = f"http://{host}:{moto_port}"
+        moto_server = SerializedMotoServer()
+        endpoint = moto_server.start()
 
     environment = {
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,

@@ -4,7 +4,6 @@ events from events/, and a local run of the whole API."""
 import copy
 import importlib.util
 import json
-import logging
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -13,13 +12,13 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from channel_hooks.cursors import CursorCodec
 from channel_hooks.repository import ChannelRepository
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
 from local import serve
+from local.moto_dynamodb import SerializedMotoServer
 from local.template import load_template, table_definition
 from tests.dynamodb_local import missing_tools, running
 
@@ -72,12 +71,9 @@ def dynamodb_local() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    """moto's server on a free loopback port; yields its endpoint."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    """moto's server on a free loopback port, as the local run uses it; yields its endpoint."""
+    server = SerializedMotoServer()
+    yield server.start()
     server.stop()
 
 

@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from channel_hooks.http_api import create_resolver, json_response, read_json_object, validate
+from channel_hooks.http_api import (
+    create_resolver,
+    json_response,
+    path_value,
+    read_json_object,
+    validate,
+)
 from channel_hooks.models import IncomingPost
 from channel_hooks.observability import logger
 from channel_hooks.posting import PostResult, post_message, require_active_hook
@@ -27,6 +33,7 @@ STATUS_BY_RESULT = {
 
 @app.post("/hooks/channels/<channel_id>/<hook_id>")
 def receive_post(channel_id: str, hook_id: str):
+    channel_id, hook_id = path_value(channel_id), path_value(hook_id)
     repository = channel_repository()
     require_active_hook(repository, channel_id, hook_id)
 

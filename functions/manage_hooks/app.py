@@ -1,7 +1,6 @@
 """Admin API: hooks of a channel (create, list, get, revoke) and reading a channel."""
 
 from datetime import UTC, datetime
-from urllib.parse import unquote
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -13,12 +12,13 @@ from channel_hooks.http_api import (
     empty_response,
     json_response,
     page_request,
+    path_value,
     public_base_url,
     read_json_object,
     require_channel_id,
     validate,
 )
-from channel_hooks.models import Hook, HookRequest, Page
+from channel_hooks.models import Hook, HookRequest, Page, could_be_sender_id
 from channel_hooks.observability import logger
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
@@ -37,7 +37,7 @@ def page_view(page: Page, view=lambda item: item.model_dump(mode="json")) -> dic
 
 @app.post("/channels/<channel_id>/hooks")
 def create_hook(channel_id: str):
-    require_channel_id(channel_id)
+    channel_id = require_channel_id(channel_id)
     request = validate(HookRequest, read_json_object(app))
 
     hook = issue_hook(channel_repository(), channel_id, request.purpose, _now())
@@ -48,7 +48,7 @@ def create_hook(channel_id: str):
 
 @app.get("/channels/<channel_id>/hooks")
 def list_hooks(channel_id: str):
-    require_channel_id(channel_id)
+    channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
     hooks = channel_repository().list_hooks(channel_id, page.limit, page.cursor)
@@ -57,17 +57,17 @@ def list_hooks(channel_id: str):
 
 @app.get("/channels/<channel_id>/hooks/<hook_id>")
 def get_hook(channel_id: str, hook_id: str):
-    require_channel_id(channel_id)
+    channel_id = require_channel_id(channel_id)
 
-    hook = find_hook(channel_repository(), channel_id, hook_id)
+    hook = find_hook(channel_repository(), channel_id, path_value(hook_id))
     return json_response(200, hook_view(hook))
 
 
 @app.delete("/channels/<channel_id>/hooks/<hook_id>")
 def delete_hook(channel_id: str, hook_id: str):
-    require_channel_id(channel_id)
+    channel_id = require_channel_id(channel_id)
 
-    revoke_hook(channel_repository(), channel_id, hook_id, _now())
+    revoke_hook(channel_repository(), channel_id, path_value(hook_id), _now())
 
     logger.info("hook revoked", channel_id=channel_id)
     return empty_response(204)
@@ -75,7 +75,7 @@ def delete_hook(channel_id: str, hook_id: str):
 
 @app.get("/channels/<channel_id>/activities")
 def list_activities(channel_id: str):
-    require_channel_id(channel_id)
+    channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
     messages = channel_repository().list_activities(channel_id, page.limit, page.cursor)
@@ -84,7 +84,7 @@ def list_activities(channel_id: str):
 
 @app.get("/channels/<channel_id>/cases")
 def list_cases(channel_id: str):
-    require_channel_id(channel_id)
+    channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
     cases = channel_repository().list_cases(channel_id, page.limit, page.cursor)
@@ -93,12 +93,12 @@ def list_cases(channel_id: str):
 
 @app.get("/channels/<channel_id>/cases/<case_id>")
 def get_case(channel_id: str, case_id: str):
-    require_channel_id(channel_id)
-    case_id = unquote(case_id)
+    channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
+    case_id = path_value(case_id)
     repository = channel_repository()
-    case = repository.get_case(channel_id, case_id)
+    case = repository.get_case(channel_id, case_id) if could_be_sender_id(case_id) else None
     if case is None:
         raise CaseNotFound()
     thread = repository.list_thread(channel_id, case_id, page.limit, page.cursor)

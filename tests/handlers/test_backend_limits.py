@@ -90,3 +90,30 @@ def test_twenty_references_at_the_longest_resolve(ingest, channel):
 
     assert (status, answer["caseId"]) == (201, references[-1])
     assert answer["unresolvedReferences"] == references[:-1]
+
+
+def test_pages_walk_past_messages_with_the_longest_ids(ingest, admin, channel):
+    ids = [chr(0x1F600 + n) * 128 for n in range(5)]
+    post(ingest, channel, {"id": ids[0], "text": "case"})
+    for message_id in ids[1:]:
+        post(ingest, channel, {"id": message_id, "references": [ids[0]], "text": "reply"})
+
+    for route in ("activities_list", "case_get"):
+        seen, cursor = [], None
+        while True:
+            event = load_event(route, channel[0])
+            if route == "case_get":
+                event["rawPath"] = event["requestContext"]["http"]["path"] = (
+                    f"/channels/{channel[0]}/cases/{quote(ids[0], safe='')}"
+                )
+            event["queryStringParameters"] = {
+                "limit": "1",
+                **({"cursor": cursor} if cursor else {}),
+            }
+            status, _, page = invoke(admin, event)
+            assert status == 200, page
+            seen += [item["messageId"] for item in page.get("items", page.get("messages"))]
+            cursor = page["nextCursor"]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(ids)

@@ -225,3 +225,83 @@ def test_database_throttling_is_503_with_retry_after(ingest, channel, monkeypatc
     assert status == 503
     assert headers["Retry-After"] == "1"
     assert body["error"]["code"] == "unavailable"
+
+
+def test_escaped_lone_surrogate_is_400_and_writes_nothing(ingest, channel, table):
+    attachment = '{"@type": "link", "url": "http://a", "displayName": "\\udfff"}'
+    raw = '{"text": "x", "attachments": [' + attachment + "]}"
+
+    status, _, body = post(ingest, channel, body=raw)
+
+    assert (status, body["error"]["code"]) == (400, "invalid_json")
+    assert table_items(table, channel[0], "MESSAGE#") == []
+
+
+def test_escaped_surrogate_pair_is_text(ingest, channel):
+    status, _, body = post(ingest, channel, body='{"text": "\\ud83d\\ude00"}')
+
+    assert (status, body["result"]) == (201, "posted")
+
+
+@pytest.mark.parametrize(
+    "charset", ["undefined", "rot13", "base64", "hex", "zlib", "unicode_escape", "nonsense"]
+)
+def test_charsets_that_are_not_text_encodings_are_415(ingest, channel, charset):
+    event = load_event("ingest_basic_message", *channel)
+    event["headers"]["content-type"] = f"application/json; charset={charset}"
+
+    status, _, body = invoke(ingest, event)
+
+    assert (status, body["error"]["code"]) == (415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize(
+    "charset", ["utf-8", "UTF8", "latin-1", "ISO-8859-15", "utf-16", "windows-1252", "ascii"]
+)
+def test_text_charsets_are_decoded(ingest, channel, charset):
+    codec = "utf-16" if charset == "utf-16" else charset
+    event = load_event("ingest_basic_message", *channel)
+    event["headers"]["content-type"] = f"application/json; charset={charset}"
+    event["body"] = base64.b64encode('{"text": "caf\u00e9"}'.encode(codec, "replace")).decode()
+    event["isBase64Encoded"] = True
+
+    status, _, body = invoke(ingest, event)
+
+    assert (status, body["result"]) == (201, "posted")
+
+
+def test_huge_integers_are_read_exactly(ingest, channel):
+    ignored = post(ingest, channel, body='{"text": "t", "extra": ' + "9" * 5000 + "}")
+    too_long = post(ingest, channel, body='{"text": "t", "id": ' + "9" * 5000 + "}")
+    negative = post(ingest, channel, body='{"text": "t", "id": -42}')
+
+    assert (ignored[0], ignored[2]["result"]) == (201, "posted")
+    assert (too_long[0], too_long[2]["error"]["details"][0]["field"]) == (422, "id")
+    assert (negative[0], negative[2]["messageId"]) == (201, "-42")
+
+
+def test_validation_details_are_capped(ingest, channel):
+    status, _, body = post(ingest, channel, body={"text": "t", "attachments": [0] * 20_000})
+
+    assert status == 422
+    assert len(body["error"]["details"]) <= 51
+
+
+def test_over_long_hook_id_is_404_without_touching_the_table(ingest, channel):
+    status, _, body = post(ingest, (channel[0], "a" * 1020))
+
+    assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+def test_ids_with_joiners_spaces_and_direction_marks_are_accepted(ingest, channel):
+    for message_id in ("\U0001f468\u200d\U0001f469", "a\u00a0b", "\u200fabc"):
+        status, _, body = post(ingest, channel, body={"id": message_id, "text": "t"})
+        assert (status, body["messageId"]) == (201, message_id)
+
+
+def test_url_with_a_port_out_of_range_is_refused(ingest, channel):
+    document = {"text": "t", "attachments": [{"@type": "link", "url": "http://a:99999999/"}]}
+
+    status, _, body = post(ingest, channel, body=document)
+
+    assert (status, body["error"]["details"][0]["field"]) == (422, "attachments[0].url")

@@ -204,3 +204,36 @@ def test_limit_out_of_range_is_422(admin, limit):
 
     assert status == 422
     assert body["error"]["details"][0]["field"] == "limit"
+
+
+def test_percent_encoded_channel_id_is_decoded(admin):
+    channel_id = new_channel_id()
+    create_hook(admin, channel_id)
+    event = load_event("hooks_list", channel_id)
+    encoded = channel_id.replace("-", "%2D")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/channels/{encoded}/hooks"
+
+    status, _, body = invoke(admin, event)
+
+    assert status == 200 and len(body["items"]) == 1
+
+
+@pytest.mark.parametrize("case_id", ["x" * 1020, "%0A"])
+def test_case_id_no_sender_could_send_is_404(admin, case_id):
+    event = load_event("case_get", new_channel_id())
+    event["rawPath"] = event["requestContext"]["http"]["path"] = (
+        f"{event['rawPath'].rsplit('/', 1)[0]}/{case_id}"
+    )
+
+    status, _, body = invoke(admin, event)
+
+    assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+def test_over_long_hook_id_is_404_for_get_and_revoke(admin):
+    channel_id = new_channel_id()
+
+    got = invoke(admin, load_event("hooks_get", channel_id, "h" * 1020))
+    revoked = invoke(admin, load_event("hooks_revoke", channel_id, "h" * 1020))
+
+    assert got[0] == revoked[0] == 404

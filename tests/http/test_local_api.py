@@ -228,3 +228,35 @@ def read_all(url: str) -> list[dict]:
         cursor = page["nextCursor"]
         if cursor is None:
             return items
+
+
+def test_mixed_concurrent_load_loses_nothing(api, hook):
+    """Duplicates, new cases and replies at once: every acknowledged post is stored,
+    every case header exists and counts its thread exactly."""
+    send(hook["url"], {"id": "root", "text": "root"})
+
+    def one(number: int):
+        kind = number % 3
+        if kind == 0:
+            document = {"id": "root", "text": "duplicate"}
+        elif kind == 1:
+            document = {"id": f"new-{number}", "text": "new case"}
+        else:
+            document = {"id": f"reply-{number}", "references": ["root"], "text": "reply"}
+        return send(hook["url"], document)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = [answer.json() for answer in pool.map(one, range(120))]
+
+    results = [answer["result"] for answer in answers]
+    assert results.count("duplicate") == 40
+    assert results.count("case_created") == 40
+    assert results.count("case_updated") == 40
+    channel = hook["channelId"]
+    stored = {item["messageId"] for item in read_all(f"{api}/channels/{channel}/activities")}
+    assert stored >= {answer["messageId"] for answer in answers}
+    cases = {case["caseId"]: case for case in read_all(f"{api}/channels/{channel}/cases")}
+    assert len(cases) == 41
+    assert cases["root"]["messageCount"] == 41
+    root = requests.get(f"{api}/channels/{channel}/cases/root", params={"limit": 100}, timeout=10)
+    assert len(root.json()["messages"]) == 41

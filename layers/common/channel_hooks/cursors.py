@@ -10,7 +10,7 @@ from typing import Any
 
 from channel_hooks.errors import InvalidCursor
 
-MAX_CURSOR_CHARS = 2_048
+MAX_CURSOR_CHARS = 4_096
 SIGNATURE_BYTES = 16
 
 
@@ -27,7 +27,9 @@ class CursorCodec:
         self._key = key
 
     def encode(self, list_name: str, position: dict[str, str]) -> str:
-        content = json.dumps({"list": list_name, "at": position}, separators=(",", ":"))
+        content = json.dumps(
+            {"list": list_name, "at": position}, separators=(",", ":"), ensure_ascii=False
+        )
         payload = _b64encode(content.encode("utf-8"))
         return f"{payload}.{self._sign(payload)}"
 

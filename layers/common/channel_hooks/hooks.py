@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from channel_hooks.errors import HookNotFound
-from channel_hooks.models import Hook
+from channel_hooks.models import Hook, could_be_hook_id
 
 
 class HookStore(Protocol):
@@ -30,6 +30,8 @@ def issue_hook(store: HookStore, channel_id: str, purpose: str, now: datetime) -
 
 
 def find_hook(store: HookStore, channel_id: str, hook_id: str) -> Hook:
+    if not could_be_hook_id(hook_id):
+        raise HookNotFound()
     hook = store.get_hook(channel_id, hook_id)
     if hook is None:
         raise HookNotFound()
@@ -38,6 +40,8 @@ def find_hook(store: HookStore, channel_id: str, hook_id: str) -> Hook:
 
 def revoke_hook(store: HookStore, channel_id: str, hook_id: str, now: datetime) -> Hook:
     """Revoke a hook; revoking it again changes nothing and is not an error."""
+    if not could_be_hook_id(hook_id):
+        raise HookNotFound()
     hook = store.revoke_hook(channel_id, hook_id, now)
     if hook is None:
         raise HookNotFound()

@@ -8,7 +8,9 @@ import codecs
 import json
 import re
 import traceback
+from decimal import Decimal
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -32,6 +34,9 @@ JSON_TYPE = "application/json"
 MAX_BODY_BYTES = 256 * 1024
 EXCERPT_CHARS = 40
 RETRY_AFTER_SECONDS = "1"
+MAX_DETAILS = 50
+# Codec names as codecs.lookup() gives them.
+_TEXT_CHARSETS = ("utf-8", "utf-16", "utf-32", "ascii", "latin-1", "iso8859-", "cp125")
 
 # Every route of the API, as in template.yaml (a test keeps the two equal).
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -107,14 +112,17 @@ def read_json_object(app: APIGatewayHttpResolver) -> dict[str, Any]:
 
     try:
         text = body.decode(charset)
-    except (UnicodeDecodeError, LookupError) as error:
+    except UnicodeError as error:
         raise InvalidJson(f"body is not valid {charset} text") from error
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        # Integers as Decimal: exact at any length, where int() stops at 4,300 digits.
+        document = json.loads(text, parse_constant=_refuse_constant, parse_int=Decimal)
     except (ValueError, RecursionError) as error:
         raise InvalidJson("body is not valid JSON") from error
     if not isinstance(document, dict):
         raise InvalidJson("body must be one JSON object")
+    if "\\u" in text and _has_lone_surrogate(document):
+        raise InvalidJson("body escapes a lone UTF-16 surrogate, which is not Unicode text")
     return document
 
 
@@ -127,13 +135,27 @@ def validate(model: type[ModelT], document: dict[str, Any]) -> ModelT:
 
 
 def describe(error: ValidationError) -> list[dict[str, str]]:
-    return [
+    """One detail per offending field, at most MAX_DETAILS of them, then a count."""
+    issues = error.errors(include_url=False, include_input=False, include_context=False)
+    details = [
         {"field": _field_name(issue["loc"]), "message": _issue_message(issue)}
-        for issue in error.errors(include_url=False, include_input=False, include_context=False)
+        for issue in issues[:MAX_DETAILS]
     ]
+    if len(issues) > MAX_DETAILS:
+        details.append(
+            {"field": "body", "message": f"{len(issues) - MAX_DETAILS} more problems not listed"}
+        )
+    return details
 
 
-def require_channel_id(channel_id: str) -> str:
+def path_value(raw: str) -> str:
+    """A path parameter as the caller meant it: API Gateway leaves it percent-encoded."""
+    return unquote(raw)
+
+
+def require_channel_id(raw: str) -> str:
+    """The channel id of an admin path, decoded, or a 422 naming it."""
+    channel_id = path_value(raw)
     if not re.fullmatch(CHANNEL_ID_PATTERN, channel_id):
         raise ValidationFailed(
             "the channel id is not valid",
@@ -160,7 +182,8 @@ def public_base_url(app: APIGatewayHttpResolver, configured: str | None) -> str:
         return configured
     event = app.current_event
     headers = event.headers or {}
-    scheme = headers.get("x-forwarded-proto", "https").split(",")[0].strip() or "https"
+    forwarded = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    scheme = forwarded if forwarded in ("http", "https") else "https"
     domain = event.request_context.domain_name or headers.get("host", "localhost")
     stage = event.request_context.stage
     prefix = "" if not stage or stage == "$default" else f"/{stage}"
@@ -185,10 +208,22 @@ def _require_json_content_type(headers: dict[str, str]) -> str:
 
 
 def _known_charset(name: str) -> str:
+    """A charset JSON can be written in: the Unicode ones, ASCII and the Latin ones."""
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
-        raise UnsupportedMediaType(f"charset {excerpt(name)!r} is not supported") from None
+        codec = ""
+    if not codec.startswith(_TEXT_CHARSETS):
+        raise UnsupportedMediaType(f"charset {excerpt(name)!r} is not supported")
+    return codec
+
+
+def _has_lone_surrogate(document: Any) -> bool:
+    try:
+        json.dumps(document, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _refuse_constant(name: str) -> None:

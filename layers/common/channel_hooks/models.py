@@ -1,7 +1,10 @@
 """Pydantic models: what integrators and admins send, and what the service keeps."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -23,10 +26,16 @@ MAX_TEXT_CHARS = 40_000
 MAX_ATTACHMENTS = 20
 MAX_REFERENCES = 20
 MAX_URL_CHARS = 2_048
+MAX_ID_CHARS = 128
+# Control characters (tabs and line breaks among them), line and paragraph separators,
+# and lone surrogates; spaces, joiners and direction marks are printable here.
+_UNPRINTABLE = {"Cc", "Zl", "Zp", "Cs"}
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 
 CHANNEL_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+# Issued hook ids are UUIDs; the pattern is looser, and keeps keys short.
+HOOK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 T = TypeVar("T")
 
@@ -42,16 +51,34 @@ UtcTime = Annotated[datetime, PlainSerializer(format_utc, return_type=str, when_
 
 
 def _number_as_decimal_string(value: Any) -> Any:
-    # bool is an int in Python, but true is no id.
+    # bool is an int in Python, but true is no id. JSON integers arrive as Decimal.
     if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
         return str(value)
     return value
 
 
-def _require_printable(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError("must contain only printable characters")
+def _check_sender_id(value: str) -> str:
+    if not 1 <= len(value) <= MAX_ID_CHARS:
+        raise ValueError(f"must be 1-{MAX_ID_CHARS} characters")
+    if not is_printable(value):
+        raise ValueError("must not contain control characters, tabs or line breaks")
     return value
+
+
+def is_printable(value: str) -> bool:
+    return not any(unicodedata.category(char) in _UNPRINTABLE for char in value)
+
+
+def could_be_sender_id(value: str) -> bool:
+    """Whether a case id from a path could have been sent; if not, no case has it."""
+    return 1 <= len(value) <= MAX_ID_CHARS and is_printable(value)
+
+
+def could_be_hook_id(value: str) -> bool:
+    """Whether a hook id from a path has the form of the ids the service issues."""
+    return re.fullmatch(HOOK_ID_PATTERN, value) is not None
 
 
 def _require_http_url(value: str) -> str:
@@ -63,6 +90,7 @@ def _require_http_url(value: str) -> str:
     try:
         parts = urlsplit(value)
         host = parts.hostname
+        parts.port  # noqa: B018 (raises on a port out of range)
     except ValueError as error:
         raise ValueError("must be an absolute http or https URL") from error
     if parts.scheme.lower() not in ("http", "https") or not host:
@@ -71,10 +99,7 @@ def _require_http_url(value: str) -> str:
 
 
 SenderId = Annotated[
-    str,
-    BeforeValidator(_number_as_decimal_string),
-    StringConstraints(min_length=1, max_length=128),
-    AfterValidator(_require_printable),
+    str, BeforeValidator(_number_as_decimal_string), AfterValidator(_check_sender_id)
 ]
 HttpUrlText = Annotated[str, AfterValidator(_require_http_url)]
 

@@ -17,7 +17,14 @@ from enum import StrEnum
 from typing import Protocol
 
 from channel_hooks.errors import HookNotFound, MessageIdTaken
-from channel_hooks.models import CHANNEL_ID_PATTERN, Case, Hook, IncomingPost, Message
+from channel_hooks.models import (
+    CHANNEL_ID_PATTERN,
+    Case,
+    Hook,
+    IncomingPost,
+    Message,
+    could_be_hook_id,
+)
 
 
 class PostResult(StrEnum):
@@ -61,7 +68,7 @@ class PostStore(Protocol):
 
 def require_active_hook(store: PostStore, channel_id: str, hook_id: str) -> Hook:
     """The hook behind a hook URL; unknown, revoked and other-channel hooks look alike."""
-    if not re.fullmatch(CHANNEL_ID_PATTERN, channel_id):
+    if not re.fullmatch(CHANNEL_ID_PATTERN, channel_id) or not could_be_hook_id(hook_id):
         raise HookNotFound()
     hook = store.get_hook(channel_id, hook_id)
     if hook is None or not hook.is_active:

@@ -135,7 +135,13 @@ class _ListScope:
         self.sort_prefix = sort_prefix
 
     def position(self, item: dict[str, Any]) -> dict[str, str]:
-        return {name: item[name]["S"] for name in ("PK", "SK", self.sort_key)}
+        """Where a page ended; the partition is the scope's own, so it is left out."""
+        return {name: item[name]["S"] for name in ("SK", self.sort_key)}
+
+    def start_key(self, position: dict[str, str]) -> dict[str, Any]:
+        return _to_item(
+            {"PK": self.pk, "SK": position["SK"], self.sort_key: position[self.sort_key]}
+        )
 
 
 class ChannelRepository:
@@ -356,7 +362,7 @@ class ChannelRepository:
         """One page of a list, fetched by keys from the index and read whole from the table."""
         start = None
         if cursor is not None:
-            start = _to_item(self._cursors.decode(scope.name, cursor))
+            start = scope.start_key(self._cursors.decode(scope.name, cursor))
         keys: list[dict[str, Any]] = []
 
         # Ask for one more than the page so that the last page has no cursor.
