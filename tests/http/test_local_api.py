@@ -196,15 +196,23 @@ def test_nothing_is_accepted_once_the_revoke_has_answered(api, hook):
     lock = threading.Lock()
 
     def keep_posting(worker: int) -> None:
-        for number in range(15):
+        # Post until five posts have gone out after the revoke answered (bounded).
+        after = 0
+        for number in range(200):
             sent_after_revoke = revoke_answered.is_set()
             answer = send(hook["url"], {"text": f"worker {worker} post {number}"})
             with lock:
                 outcomes.append((sent_after_revoke, answer.status_code, answer.json()))
+            after += sent_after_revoke
+            if after == 5:
+                return
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         posting = [pool.submit(keep_posting, worker) for worker in range(5)]
-        time.sleep(0.3)
+        deadline = time.monotonic() + 30
+        while sum(status == 201 for _, status, _ in list(outcomes)) < 10:
+            assert time.monotonic() < deadline, "posts before the revoke never landed"
+            time.sleep(0.01)
         revoked = requests.delete(f"{api}/channels/{channel}/hooks/{hook['hookId']}", timeout=10)
         revoke_answered.set()
         for future in posting:
