@@ -7,37 +7,17 @@ from urllib.parse import quote
 
 import pytest
 
-from channel_hooks.models import Hook
-from tests.conftest import invoke, load_event, make_repository, new_channel_id
+from tests.conftest import invoke, load_event, new_channel_id
+from tests.handlers.conftest import add_hook
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
 LONGEST_ID = "\U0001f600" * 128  # 128 characters of 4 bytes each in UTF-8
 
 
 @pytest.fixture
-def ingest(table, load_function):
-    return load_function("ingest")
-
-
-@pytest.fixture
-def admin(table, load_function):
-    return load_function("manage_hooks")
-
-
-@pytest.fixture
-def channel(table, aws_environment):
-    channel_id = new_channel_id() + "-" + "c" * 40  # a 56-character channel id
-    hook_id = f"{channel_id}-hook"
-    make_repository(table, aws_environment).put_hook(
-        Hook(
-            hook_id=hook_id,
-            channel_id=channel_id,
-            purpose="limits",
-            status="active",
-            created_at=NOW,
-        )
-    )
-    return channel_id, hook_id
+def channel(repository):
+    """A channel whose id is near the longest allowed, with an active hook."""
+    return add_hook(repository, new_channel_id() + "-" + "c" * 40)
 
 
 def post(ingest, channel, document):

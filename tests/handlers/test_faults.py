@@ -6,35 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from channel_hooks.models import Hook
 from channel_hooks.runtime import channel_repository
-from tests.conftest import invoke, load_event, make_repository, new_channel_id
+from tests.conftest import invoke, load_event
 from tests.faults import DynamoDBFaults, cancellation, error_body
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
 THROTTLED = error_body("ProvisionedThroughputExceededException")
 INTERNAL = error_body("InternalServerError")
-
-
-@pytest.fixture
-def ingest(table, load_function):
-    return load_function("ingest")
-
-
-@pytest.fixture
-def channel(table, aws_environment):
-    channel_id = new_channel_id()
-    hook_id = f"{channel_id}-hook"
-    make_repository(table, aws_environment).put_hook(
-        Hook(
-            hook_id=hook_id,
-            channel_id=channel_id,
-            purpose="faults",
-            status="active",
-            created_at=NOW,
-        )
-    )
-    return channel_id, hook_id
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import uuid
 from datetime import UTC, datetime
 
 import hypothesis
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,16 +150,6 @@ def expected_message(document: dict) -> dict:
         ],
         "references": list(dict.fromkeys(as_id(ref) for ref in document.get("references") or [])),
     }
-
-
-@pytest.fixture
-def ingest(table, load_function):
-    return load_function("ingest")
-
-
-@pytest.fixture
-def admin(table, load_function):
-    return load_function("manage_hooks")
 
 
 PROPERTY_SETTINGS = settings(

@@ -8,39 +8,11 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from channel_hooks.models import Hook
 from channel_hooks.repository import dynamodb_client_config
 from channel_hooks.settings import get_settings
 from tests.conftest import invoke, load_event, make_repository, new_channel_id
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def ingest(table, load_function):
-    return load_function("ingest")
-
-
-@pytest.fixture
-def repository(table, aws_environment):
-    return make_repository(table, aws_environment)
-
-
-@pytest.fixture
-def channel(repository):
-    """A fresh channel with an active hook; yields (channel_id, hook_id)."""
-    channel_id = new_channel_id()
-    hook_id = f"{channel_id}-hook"
-    repository.put_hook(
-        Hook(
-            hook_id=hook_id,
-            channel_id=channel_id,
-            purpose="tests",
-            status="active",
-            created_at=NOW,
-        )
-    )
-    return channel_id, hook_id
 
 
 def post(ingest, channel, name="ingest_basic_message", body=None, **changes):

@@ -7,16 +7,6 @@ import pytest
 from tests.conftest import invoke, load_event, new_channel_id
 
 
-@pytest.fixture
-def admin(table, load_function):
-    return load_function("manage_hooks")
-
-
-@pytest.fixture
-def ingest(table, load_function):
-    return load_function("ingest")
-
-
 def create_hook(admin, channel_id, purpose="Monitoring alerts"):
     event = load_event("hooks_create", channel_id)
     event["body"] = json.dumps({"purpose": purpose})
