@@ -2,7 +2,6 @@
 Each runs on moto and on DynamoDB Local."""
 
 import json
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from tests.conftest import invoke, load_event, new_channel_id
 from tests.handlers.conftest import add_hook
 
-NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
 LONGEST_ID = "\U0001f600" * 128  # 128 characters of 4 bytes each in UTF-8
 
 

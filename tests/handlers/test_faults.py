@@ -2,7 +2,6 @@
 not at all, and the caller is told 503 with Retry-After once retries are spent."""
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +9,6 @@ from channel_hooks.runtime import channel_repository
 from tests.conftest import invoke, load_event
 from tests.faults import DynamoDBFaults, cancellation, error_body
 
-NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
 THROTTLED = error_body("ProvisionedThroughputExceededException")
 INTERNAL = error_body("InternalServerError")
 
