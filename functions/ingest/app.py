@@ -17,7 +17,7 @@ from channel_hooks.http_api import (
     validate,
 )
 from channel_hooks.models import IncomingPost
-from channel_hooks.observability import logger
+from channel_hooks.observability import count, logger, metrics
 from channel_hooks.posting import PostResult, post_message, require_active_hook
 from channel_hooks.runtime import channel_repository
 
@@ -28,6 +28,12 @@ STATUS_BY_RESULT = {
     PostResult.CASE_CREATED: 201,
     PostResult.CASE_UPDATED: 201,
     PostResult.DUPLICATE: 200,
+}
+METRIC_BY_RESULT = {
+    PostResult.POSTED: "Activities",
+    PostResult.CASE_CREATED: "CasesCreated",
+    PostResult.CASE_UPDATED: "CasesUpdated",
+    PostResult.DUPLICATE: "Duplicates",
 }
 
 
@@ -41,6 +47,8 @@ def receive_post(channel_id: str, hook_id: str):
     outcome = post_message(repository, channel_id, post, datetime.now(UTC))
 
     logger.info("post handled", channel_id=channel_id, result=outcome.result.value)
+    count("Posts")
+    count(METRIC_BY_RESULT[outcome.result])
     return json_response(STATUS_BY_RESULT[outcome.result], outcome.as_json())
 
 
@@ -48,5 +56,6 @@ def receive_post(channel_id: str, hook_id: str):
 @logger.inject_lambda_context(
     log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP
 )
+@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -19,7 +19,7 @@ from channel_hooks.http_api import (
     validate,
 )
 from channel_hooks.models import Hook, HookRequest, Page, could_be_sender_id
-from channel_hooks.observability import logger
+from channel_hooks.observability import logger, metrics
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
 
@@ -116,5 +116,6 @@ def _now() -> datetime:
 @logger.inject_lambda_context(
     log_event=False, correlation_id_path=correlation_paths.API_GATEWAY_HTTP
 )
+@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

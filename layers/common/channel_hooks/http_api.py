@@ -28,7 +28,7 @@ from channel_hooks.errors import (
     ValidationFailed,
 )
 from channel_hooks.models import CHANNEL_ID_PATTERN, PageRequest
-from channel_hooks.observability import logger
+from channel_hooks.observability import count_refusal, logger
 
 JSON_TYPE = "application/json"
 MAX_BODY_BYTES = 256 * 1024
@@ -275,6 +275,7 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(ChannelHooksError)
     def refuse(error: ChannelHooksError) -> Response:
         status, code = next(answer for kind, answer in _STATUS.items() if isinstance(error, kind))
+        count_refusal(code)
         headers: dict[str, str] = {}
         if isinstance(error, StoreUnavailable):
             headers["Retry-After"] = RETRY_AFTER_SECONDS
