@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 SAM_STAMP := $(SAM_VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test lint build clean
+.PHONY: run test lint build openapi clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(STAMP)
 test: $(STAMP) $(SAM_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# After changing a route or a model: regenerate the committed OpenAPI document.
+openapi: $(STAMP)
+	$(PY) local/openapi.py --write
 
 # sam build for the python3.13 runtime wants python3.13 on PATH: the venv's own.
 build: $(SAM_STAMP) $(STAMP)

@@ -7,7 +7,6 @@ names another endpoint (DynamoDB Local, say); the table is made from the templat
 """
 
 import base64
-import importlib.util
 import json
 import logging
 import multiprocessing
@@ -36,6 +35,7 @@ from local.template import (
     HttpRoute,
     http_routes,
     layer_dirs,
+    load_handler_module,
     load_template,
     table_definition,
 )
@@ -59,15 +59,9 @@ def _start_worker(routes: list[HttpRoute], layers: list[str], environment: dict[
     os.environ.update(environment)
     sys.path[:0] = layers
     for route in routes:
-        if route.function in _handlers:
-            continue
-        module_name, function_name = route.handler.rsplit(".", 1)
-        spec = importlib.util.spec_from_file_location(
-            f"{route.function}_{module_name}", route.code_dir / f"{module_name}.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _handlers[route.function] = getattr(module, function_name)
+        if route.function not in _handlers:
+            module = load_handler_module(route)
+            _handlers[route.function] = getattr(module, route.handler.rsplit(".", 1)[1])
 
 
 def _invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:

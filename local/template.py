@@ -1,7 +1,9 @@
 """Reads template.yaml, so that the local run and the tests cannot drift from it."""
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -81,6 +83,18 @@ def http_routes(template: dict[str, Any], root: Path = ROOT) -> list[HttpRoute]:
                 )
             )
     return routes
+
+
+def load_handler_module(route: HttpRoute) -> ModuleType:
+    """A function's handler module, loaded by path under a name of its own, so that
+    several functions' app.py files never collide."""
+    module_name = route.handler.rsplit(".", 1)[0]
+    spec = importlib.util.spec_from_file_location(
+        f"{route.function}_{module_name}", route.code_dir / f"{module_name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def layer_dirs(template: dict[str, Any], root: Path = ROOT) -> list[Path]:

@@ -27,7 +27,13 @@ from channel_hooks.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from channel_hooks.models import CHANNEL_ID_PATTERN, PageRequest
+from channel_hooks.models import (
+    CHANNEL_ID_PATTERN,
+    ErrorAnswer,
+    ErrorBody,
+    ErrorDetail,
+    PageRequest,
+)
 from channel_hooks.observability import count_refusal, logger
 
 JSON_TYPE = "application/json"
@@ -63,6 +69,16 @@ _STATUS = {
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+_REFUSALS = {
+    400: "the body is not one JSON object, or the cursor was not issued for this list",
+    404: "unknown route, unknown or revoked hook, another channel's hook, unknown case",
+    413: "the body is over 256 KiB",
+    415: "a Content-Type other than JSON",
+    422: "fields break the rules; details names each one",
+    503: "the database throttled or failed after retries; nothing was half-written",
+}
+SIGV4 = [{"sigv4": []}]
+
 _ROUTE_PATTERNS = [
     (method, re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", path) + "$")) for method, path in ROUTES
 ]
@@ -75,11 +91,38 @@ def create_resolver() -> APIGatewayHttpResolver:
     return app
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+def documented(
+    answers: dict[int, tuple[str, type[BaseModel] | None]], refusals: tuple[int, ...]
+) -> dict[int, dict[str, Any]]:
+    """OpenAPI responses of a route: its answers, then the refusals it can give."""
+    responses: dict[int, dict[str, Any]] = {}
+    for status, (description, model) in answers.items():
+        content = {JSON_TYPE: {"model": model}} if model else {}
+        responses[status] = {"description": description, "content": content}
+    for status in refusals:
+        responses[status] = {
+            "description": _REFUSALS[status],
+            "content": {JSON_TYPE: {"model": ErrorAnswer}},
+        }
+    return responses
+
+
+def request_body(model: type[BaseModel]) -> dict[str, str]:
+    """Names a route's JSON body model for the OpenAPI document (see local/openapi.py)."""
+    return {"x-request-body": model.__name__}
+
+
+# A route that pages: the OpenAPI document gives it PageRequest's query parameters.
+PAGED = {"x-paged": "PageRequest"}
+
+
+def json_response(
+    status: int, answer: BaseModel, headers: dict[str, str] | None = None
+) -> Response:
     return Response(
         status_code=status,
         content_type=JSON_TYPE,
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        body=answer.model_dump_json(),
         headers=headers,
     )
 
@@ -257,18 +300,19 @@ def _allowed_methods(path: str) -> list[str]:
     return [method for method, pattern in _ROUTE_PATTERNS if pattern.match(path)]
 
 
-def _error_body(app: APIGatewayHttpResolver, code: str, error: ChannelHooksError) -> dict:
+def _error_answer(
+    app: APIGatewayHttpResolver, code: str, message: str, details: list[dict[str, str]]
+) -> ErrorAnswer:
     request_id = None
     if app.current_event is not None:
         request_id = app.current_event.request_context.request_id
-    return {
-        "error": {
-            "code": code,
-            "message": error.message,
-            "details": error.details,
-            "requestId": request_id,
-        }
-    }
+    body = ErrorBody(
+        code=code,
+        message=message,
+        details=[ErrorDetail(**detail) for detail in details],
+        request_id=request_id,
+    )
+    return ErrorAnswer(error=body)
 
 
 def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
@@ -283,7 +327,9 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
             headers["Allow"] = ", ".join(error.allowed)
         else:
             logger.warning("request refused", status=status, error_code=code)
-        return json_response(status, _error_body(app, code, error), headers)
+        return json_response(
+            status, _error_answer(app, code, error.message, error.details), headers
+        )
 
     @app.not_found
     def unknown_route(_: NotFoundError) -> Response:
@@ -297,12 +343,5 @@ def _register_error_handlers(app: APIGatewayHttpResolver) -> None:
         # The frames say where it failed; the message is left out, as it may hold input.
         stack = traceback.format_tb(error.__traceback__)
         logger.error("unexpected failure", error_type=type(error).__name__, stack=stack)
-        body = {
-            "error": {
-                "code": "internal_error",
-                "message": "the service failed; nothing was half-written",
-                "details": [],
-                "requestId": app.current_event.request_context.request_id,
-            }
-        }
-        return json_response(500, body)
+        message = "the service failed; nothing was half-written"
+        return json_response(500, _error_answer(app, "internal_error", message, []))

@@ -17,6 +17,7 @@ from pydantic import (
     PlainSerializer,
     SerializerFunctionWrapHandler,
     StringConstraints,
+    WithJsonSchema,
     model_serializer,
     model_validator,
 )
@@ -99,9 +100,31 @@ def _require_http_url(value: str) -> str:
 
 
 SenderId = Annotated[
-    str, BeforeValidator(_number_as_decimal_string), AfterValidator(_check_sender_id)
+    str,
+    BeforeValidator(_number_as_decimal_string),
+    AfterValidator(_check_sender_id),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS},
+                {"type": "integer"},
+            ],
+            "description": "1-128 printable characters; an integer is read as its decimal string",
+        }
+    ),
 ]
-HttpUrlText = Annotated[str, AfterValidator(_require_http_url)]
+HttpUrlText = Annotated[
+    str,
+    AfterValidator(_require_http_url),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "maxLength": MAX_URL_CHARS,
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+        }
+    ),
+]
 
 
 class AttachmentModel(BaseModel):
@@ -220,3 +243,58 @@ class Page(Generic[T]):
 
     items: list[T]
     next_cursor: str | None
+
+
+# ----- what the API answers -----
+
+
+class PostAnswer(ApiModel):
+    """The answer to every accepted post."""
+
+    result: Literal["posted", "case_created", "case_updated", "duplicate"]
+    channel_id: str
+    message_id: str
+    case_id: str | None
+    unresolved_references: list[str]
+
+
+class HookView(Hook):
+    url: str = Field(description="the full ingest URL to copy; it is the hook's credential")
+
+
+class HookPage(ApiModel):
+    items: list[HookView]
+    next_cursor: str | None
+
+
+class MessagePage(ApiModel):
+    items: list[Message]
+    next_cursor: str | None
+
+
+class CasePage(ApiModel):
+    items: list[Case]
+    next_cursor: str | None
+
+
+class CaseThread(Case):
+    """A case and one page of its thread, oldest message first."""
+
+    messages: list[Message]
+    next_cursor: str | None
+
+
+class ErrorDetail(ApiModel):
+    field: str
+    message: str
+
+
+class ErrorBody(ApiModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+    request_id: str | None
+
+
+class ErrorAnswer(ApiModel):
+    error: ErrorBody

@@ -42,15 +42,6 @@ class PostOutcome:
     case_id: str | None
     unresolved_references: list[str] = field(default_factory=list)
 
-    def as_json(self) -> dict:
-        return {
-            "result": self.result.value,
-            "channelId": self.channel_id,
-            "messageId": self.message_id,
-            "caseId": self.case_id,
-            "unresolvedReferences": self.unresolved_references,
-        }
-
 
 class PostStore(Protocol):
     def get_hook(self, channel_id: str, hook_id: str) -> Hook | None: ...
