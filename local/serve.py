@@ -40,6 +40,7 @@ from local.template import (
     table_definition,
 )
 
+API_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 DEFAULT_PORT = 3000
 DEFAULT_TABLE = "channel-hooks-local"
 DEFAULT_WORKERS = 4
@@ -185,6 +186,27 @@ class LocalApi(ThreadingHTTPServer):
         super().__init__(address, _RequestHandler)
         self.routes = routes
         self.pool = pool
+        self.pages: dict[str, tuple[str, bytes]] = {}
+
+    def publish_api_document(self, base_url: str) -> None:
+        """Serve docs/openapi.json at /openapi.json and Swagger UI for it at /docs."""
+        from aws_lambda_powertools.event_handler.openapi.swagger_ui import html
+
+        document = json.loads(API_DOCUMENT.read_text(encoding="utf-8"))
+        document["servers"] = [{"url": base_url, "description": "this local run"}]
+        spec = json.dumps(document)
+        assets = Path(html.__file__).parent
+        page = html.generate_swagger_html(
+            spec=spec,
+            swagger_js=(assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+            swagger_css=(assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+            swagger_base_url="",
+            oauth2_config=None,
+        )
+        self.pages = {
+            "/openapi.json": ("application/json", spec.encode()),
+            "/docs": ("text/html; charset=utf-8", page.encode()),
+        }
 
 
 class _UnreadableBody(Exception):
@@ -215,6 +237,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         headers["x-forwarded-proto"] = "http"
 
         path = urlsplit(self.path).path
+        if self.command == "GET" and path in self.server.pages:
+            content_type, page = self.server.pages[path]
+            self._write(200, {"Content-Type": content_type}, page)
+            return
         route, parameters = self.server.routes.match(self.command, path)
         event = build_event(
             route, self.command, self.path, headers, body, parameters, self.client_address[0]
@@ -358,6 +384,7 @@ def start(
     thread = Thread(target=api.serve_forever, name="local-api", daemon=True)
     thread.start()
     base_url = f"http://127.0.0.1:{api.server_address[1]}"
+    api.publish_api_document(base_url)
     return LocalService(api, pool, base_url, endpoint, table_name, moto_server, thread)
 
 
@@ -394,6 +421,7 @@ def main() -> None:
 
     print(f"Channel web hooks serving on {service.base_url}")
     print(f"DynamoDB at {service.dynamodb_endpoint}, table {service.table_name}")
+    print(f"API document: {service.base_url}/openapi.json, Swagger UI: {service.base_url}/docs")
     print("Create a first hook:")
     print(
         f"  curl -s -X POST {service.base_url}/channels/my-channel/hooks "

@@ -83,3 +83,15 @@ def test_client_host_and_scheme_do_not_shape_hook_urls(local_api):
     ).json()
 
     assert created["url"].startswith(f"{local_api.base_url}/hooks/channels/")
+
+
+def test_api_document_and_swagger_ui_are_served(local_api):
+    document = requests.get(f"{local_api.base_url}/openapi.json", timeout=10)
+    page = requests.get(f"{local_api.base_url}/docs", timeout=10)
+
+    assert document.status_code == 200
+    assert document.json()["servers"] == [
+        {"url": local_api.base_url, "description": "this local run"}
+    ]
+    assert "/hooks/channels/{channelId}/{hookId}" in document.json()["paths"]
+    assert page.status_code == 200 and "SwaggerUIBundle" in page.text
