@@ -10,6 +10,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from channel_hooks.http_api import (
+    ChannelIdParam,
+    HookIdParam,
     create_resolver,
     documented,
     json_response,
@@ -58,7 +60,7 @@ METRIC_BY_RESULT = {
     ),
     openapi_extensions=request_body(IncomingPost),
 )
-def receive_post(channel_id: str, hook_id: str):
+def receive_post(channel_id: ChannelIdParam, hook_id: HookIdParam):
     channel_id, hook_id = path_value(channel_id), path_value(hook_id)
     repository = channel_repository()
     require_active_hook(repository, channel_id, hook_id)
