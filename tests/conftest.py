@@ -18,9 +18,9 @@ from channel_hooks.repository import ChannelRepository
 from channel_hooks.runtime import channel_repository
 from channel_hooks.settings import get_settings
 from local import serve
+from local.dynamodb_local import missing_tools, running
 from local.moto_dynamodb import SerializedMotoServer
 from local.template import load_template, table_definition
-from tests.dynamodb_local import missing_tools, running
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"

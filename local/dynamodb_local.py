@@ -1,4 +1,4 @@
-"""AWS's DynamoDB Local, started on a free loopback port for the tests.
+"""AWS's DynamoDB Local, started on a free loopback port (for the tests and the bench).
 
 The emulator's jar ships inside the npm package amplify-dynamodb-simulator. It is
 packed with npm into a cache outside the repository (nothing is committed) and run
