@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 SAM_STAMP := $(SAM_VENV)/.installed
 PORT ?= 3000
 
-.PHONY: run test lint build openapi clean
+.PHONY: run test lint build openapi bench clean
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(STAMP)
 test: $(STAMP) $(SAM_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# Speed, DynamoDB work and size beside their floor and targets; writes docs/benchmarks.md.
+bench: $(STAMP) $(SAM_STAMP)
+	$(PY) bench/run.py
 
 # After changing a route or a model: regenerate the committed OpenAPI document.
 openapi: $(STAMP)

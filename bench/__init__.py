@@ -1,0 +1,1 @@
+"""`make bench`: speed, DynamoDB work and size of the service, beside a floor handler."""
