@@ -1,11 +1,12 @@
 """DynamoDB answered instantly, inside botocore: requests are built, signed and their
-answers parsed as usual, but nothing leaves the process. A `before-send` handler on
-boto3's default session answers each operation with a canned body for the scenario."""
+answers parsed as usual, but nothing leaves the process. A `before-send` handler on the
+botocore session that every client from now on comes from (boto3's and the service's)
+answers each operation with a canned body for the scenario."""
 
 import json
 from collections.abc import Iterator
 
-import boto3
+import botocore.session
 from botocore.awsrequest import AWSResponse
 
 HOOK_ID = "0b5b0f36-4a4c-4e0e-9a51-3d9a7f0f8c11"
@@ -66,5 +67,14 @@ def install(scenario: str, table: str) -> None:
         status, body = answers[operation]
         return AWSResponse(request.url, status, headers, _Body(body))
 
-    boto3.setup_default_session()
-    boto3.DEFAULT_SESSION.events.register_first("before-send.dynamodb", answer)
+    session = _ORIGINAL_GET_SESSION()
+    session.register("before-send.dynamodb", answer)
+    botocore.session.get_session = lambda env_vars=None: session
+
+
+_ORIGINAL_GET_SESSION = botocore.session.get_session
+
+
+def restore() -> None:
+    """Clients made from now on talk to a real endpoint again."""
+    botocore.session.get_session = _ORIGINAL_GET_SESSION

@@ -28,6 +28,7 @@ os.environ.update(
 )
 
 import boto3  # noqa: E402
+import botocore.session  # noqa: E402
 import requests  # noqa: E402
 
 from bench import fake_dynamodb  # noqa: E402
@@ -91,6 +92,7 @@ def warm_cost() -> list[tuple[str, float, float]]:
     for scenario in ("floor", *SCENARIOS):
         fake_dynamodb.install("plain" if scenario == "floor" else scenario, "bench-table")
         if scenario == "floor":
+            boto3.setup_default_session()
             floor_module.client = boto3.client("dynamodb")
             handler = floor_module.lambda_handler
         else:
@@ -142,8 +144,9 @@ def _measure_work(endpoint: str) -> list[tuple[str, int, float, float]]:
 
     table_name = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ["TABLE_NAME"] = table_name
-    boto3.setup_default_session()
-    boto3.client("dynamodb").create_table(**table_definition(load_template(), table_name))
+    fake_dynamodb.restore()
+    session = botocore.session.get_session()
+    session.create_client("dynamodb").create_table(**table_definition(load_template(), table_name))
     calls: list[dict] = []
 
     def ask_for_capacity(params: dict, **_: object) -> None:
@@ -158,8 +161,9 @@ def _measure_work(endpoint: str) -> list[tuple[str, int, float, float]]:
     def record(parsed: dict, model: object, **_: object) -> None:
         calls.append({"operation": model.name, "consumed": parsed.get("ConsumedCapacity")})
 
-    boto3.DEFAULT_SESSION.events.register("provide-client-params.dynamodb", ask_for_capacity)
-    boto3.DEFAULT_SESSION.events.register("after-call.dynamodb", record)
+    session.register("provide-client-params.dynamodb", ask_for_capacity)
+    session.register("after-call.dynamodb", record)
+    botocore.session.get_session = lambda env_vars=None: session
     get_settings.cache_clear()
     channel_repository.cache_clear()
     ingest = load_function("ingest")
@@ -301,13 +305,18 @@ def main() -> None:
     from channel_hooks.observability import logger
 
     logger.registered_handler.setStream(open(os.devnull, "w"))  # noqa: SIM115
+    measures = {
+        "cold": cold_start,
+        "warm": warm_cost,
+        "work": dynamodb_work,
+        "moto": lambda: throughput("moto"),
+        "local": lambda: throughput("dynamodb-local"),
+        "sizes": package_sizes,
+    }
+    only = sys.argv[1].split(",") if len(sys.argv) > 1 else list(measures)
     sections = {
-        "cold": cold_start(),
-        "warm": warm_cost(),
-        "work": dynamodb_work(),
-        "moto": throughput("moto"),
-        "local": throughput("dynamodb-local"),
-        "sizes": package_sizes(),
+        name: measure() if name in only else "not measured in this run"
+        for name, measure in measures.items()
     }
     report = render(sections, time.perf_counter() - started)
     REPORT.parent.mkdir(exist_ok=True)

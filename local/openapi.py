@@ -105,9 +105,35 @@ def _references(value: Any) -> set[str]:
     return set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(value)))
 
 
+def _path_parameter_schemas() -> dict[str, dict[str, Any]]:
+    """What each path parameter may be; the handlers check the same rules at run time."""
+    from channel_hooks.models import CHANNEL_ID_PATTERN, HOOK_ID_PATTERN, MAX_ID_CHARS
+
+    return {
+        "channelId": {
+            "type": "string",
+            "pattern": CHANNEL_ID_PATTERN,
+            "description": "1-64 letters, digits, '-', '_' or '.'",
+        },
+        "hookId": {
+            "type": "string",
+            "pattern": HOOK_ID_PATTERN,
+            "description": "the hook's id, which is its credential",
+        },
+        "caseId": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_ID_CHARS,
+            "description": "the case's id, percent-encoded",
+        },
+    }
+
+
 def _complete(operation: dict[str, Any], page_query: dict[str, Any]) -> dict[str, Any]:
     for parameter in operation.get("parameters", []):
         parameter["name"] = _camel(parameter["name"])
+        if parameter["in"] == "path":
+            parameter["schema"] = _path_parameter_schemas()[parameter["name"]]
     body = operation.pop("x-request-body", None)
     if body:
         operation["requestBody"] = {

@@ -8,8 +8,23 @@ against a failing DynamoDB; every other call reaches the real backend.
 import json
 from collections.abc import Iterator
 
-import boto3
+import botocore.session
 from botocore.awsrequest import AWSResponse
+
+_ORIGINAL_GET_SESSION = botocore.session.get_session
+
+
+def route_new_clients_through(*handlers: tuple[str, object]) -> None:
+    """Clients made from now on (the handlers' among them) come from a botocore session
+    with these event handlers registered."""
+    session = _ORIGINAL_GET_SESSION()
+    for event, handler in handlers:
+        session.register(event, handler)
+    botocore.session.get_session = lambda env_vars=None: session
+
+
+def restore_new_clients() -> None:
+    botocore.session.get_session = _ORIGINAL_GET_SESSION
 
 
 class _Body:
@@ -43,15 +58,12 @@ class DynamoDBFaults:
         self.calls = 0
 
     def install(self) -> None:
-        """Make boto3's default session, which the handlers' client comes from, use this."""
-        boto3.setup_default_session()
-        boto3.DEFAULT_SESSION.events.register_first(
-            f"before-send.dynamodb.{self.operation}", self._answer
-        )
+        """Answer the calls of clients made from now on, the handlers' among them."""
+        route_new_clients_through((f"before-send.dynamodb.{self.operation}", self._answer))
 
     @staticmethod
     def uninstall() -> None:
-        boto3.DEFAULT_SESSION = None
+        restore_new_clients()
 
     def _answer(self, request: object, **_: object) -> AWSResponse | None:
         self.calls += 1

@@ -10,8 +10,6 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from channel_hooks.http_api import (
-    ChannelIdParam,
-    HookIdParam,
     create_resolver,
     documented,
     json_response,
@@ -60,7 +58,7 @@ METRIC_BY_RESULT = {
     ),
     openapi_extensions=request_body(IncomingPost),
 )
-def receive_post(channel_id: ChannelIdParam, hook_id: HookIdParam):
+def receive_post(channel_id: str, hook_id: str):
     channel_id, hook_id = path_value(channel_id), path_value(hook_id)
     repository = channel_repository()
     require_active_hook(repository, channel_id, hook_id)

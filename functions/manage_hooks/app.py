@@ -10,9 +10,6 @@ from channel_hooks.hooks import find_hook, hook_url, issue_hook, revoke_hook
 from channel_hooks.http_api import (
     PAGED,
     SIGV4,
-    CaseIdParam,
-    ChannelIdParam,
-    HookIdParam,
     create_resolver,
     documented,
     empty_response,
@@ -56,7 +53,7 @@ def hook_view(hook: Hook) -> HookView:
     responses=documented({201: ("the hook, with its URL", HookView)}, (400, 413, 415, 422, 503)),
     openapi_extensions=request_body(HookRequest),
 )
-def create_hook(channel_id: ChannelIdParam):
+def create_hook(channel_id: str):
     channel_id = require_channel_id(channel_id)
     request = validate(HookRequest, read_json_object(app))
 
@@ -75,7 +72,7 @@ def create_hook(channel_id: ChannelIdParam):
     responses=documented({200: ("one page of hooks", HookPage)}, (400, 422, 503)),
     openapi_extensions=PAGED,
 )
-def list_hooks(channel_id: ChannelIdParam):
+def list_hooks(channel_id: str):
     channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
@@ -92,7 +89,7 @@ def list_hooks(channel_id: ChannelIdParam):
     security=SIGV4,
     responses=documented({200: ("the hook", HookView)}, (404, 422, 503)),
 )
-def get_hook(channel_id: ChannelIdParam, hook_id: HookIdParam):
+def get_hook(channel_id: str, hook_id: str):
     channel_id = require_channel_id(channel_id)
 
     hook = find_hook(channel_repository(), channel_id, path_value(hook_id))
@@ -107,7 +104,7 @@ def get_hook(channel_id: ChannelIdParam, hook_id: HookIdParam):
     security=SIGV4,
     responses=documented({204: ("revoked, now or before", None)}, (404, 422, 503)),
 )
-def delete_hook(channel_id: ChannelIdParam, hook_id: HookIdParam):
+def delete_hook(channel_id: str, hook_id: str):
     channel_id = require_channel_id(channel_id)
 
     revoke_hook(channel_repository(), channel_id, path_value(hook_id), _now())
@@ -125,7 +122,7 @@ def delete_hook(channel_id: ChannelIdParam, hook_id: HookIdParam):
     responses=documented({200: ("one page of messages", MessagePage)}, (400, 422, 503)),
     openapi_extensions=PAGED,
 )
-def list_activities(channel_id: ChannelIdParam):
+def list_activities(channel_id: str):
     channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
@@ -142,7 +139,7 @@ def list_activities(channel_id: ChannelIdParam):
     responses=documented({200: ("one page of cases", CasePage)}, (400, 422, 503)),
     openapi_extensions=PAGED,
 )
-def list_cases(channel_id: ChannelIdParam):
+def list_cases(channel_id: str):
     channel_id = require_channel_id(channel_id)
     page = page_request(app)
 
@@ -159,7 +156,7 @@ def list_cases(channel_id: ChannelIdParam):
     responses=documented({200: ("the case and its thread", CaseThread)}, (400, 404, 422, 503)),
     openapi_extensions=PAGED,
 )
-def get_case(channel_id: ChannelIdParam, case_id: CaseIdParam):
+def get_case(channel_id: str, case_id: str):
     channel_id = require_channel_id(channel_id)
     page = page_request(app)
 

@@ -2,24 +2,25 @@
 
 import json
 
-import boto3
 import pytest
 
 from channel_hooks.runtime import channel_repository
 from tests.conftest import invoke, load_event
+from tests.faults import restore_new_clients, route_new_clients_through
 
 
 @pytest.fixture
 def round_trips():
     """Counts every request the handlers' DynamoDB client sends."""
     sent: list[str] = []
-    boto3.setup_default_session()
-    boto3.DEFAULT_SESSION.events.register(
-        "before-send.dynamodb", lambda request, **_: sent.append(request.headers["X-Amz-Target"])
+    count = (
+        "before-send.dynamodb",
+        lambda request, **_: sent.append(request.headers["X-Amz-Target"]),
     )
+    route_new_clients_through(count)
     channel_repository.cache_clear()
     yield sent
-    boto3.DEFAULT_SESSION = None
+    restore_new_clients()
     channel_repository.cache_clear()
 
 

@@ -9,12 +9,11 @@ import json
 import re
 import traceback
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel, ValidationError
 
 from channel_hooks.errors import (
@@ -30,8 +29,6 @@ from channel_hooks.errors import (
 )
 from channel_hooks.models import (
     CHANNEL_ID_PATTERN,
-    HOOK_ID_PATTERN,
-    MAX_ID_CHARS,
     ErrorAnswer,
     ErrorBody,
     ErrorDetail,
@@ -114,17 +111,6 @@ def request_body(model: type[BaseModel]) -> dict[str, str]:
     """Names a route's JSON body model for the OpenAPI document (see local/openapi.py)."""
     return {"x-request-body": model.__name__}
 
-
-# Path parameters as the OpenAPI document describes them; handlers still get plain text.
-ChannelIdParam = Annotated[
-    str, Path(pattern=CHANNEL_ID_PATTERN, description="1-64 letters, digits, '-', '_' or '.'")
-]
-HookIdParam = Annotated[
-    str, Path(pattern=HOOK_ID_PATTERN, description="the hook's id, which is its credential")
-]
-CaseIdParam = Annotated[
-    str, Path(min_length=1, max_length=MAX_ID_CHARS, description="the case's id, percent-encoded")
-]
 
 # A route that pages: the OpenAPI document gives it PageRequest's query parameters.
 PAGED = {"x-paged": "PageRequest"}

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -30,8 +29,6 @@ BY_TIME = "by-time"
 BY_THREAD = "by-thread"
 BATCH_GET_ATTEMPTS = 5
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 # A transaction cancelled only for these reasons wrote nothing and may be tried again.
 _RETRYABLE_CANCELLATIONS = {
@@ -48,6 +45,9 @@ def dynamodb_client_config(max_attempts: int) -> Config:
         retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=2,
         read_timeout=3,
+        # Every request is built here, from validated models; botocore checking it again
+        # costs about a tenth of each call (docs/benchmarks.md).
+        parameter_validation=False,
     )
 
 
@@ -61,11 +61,45 @@ def _thread_prefix(case_id: str) -> str:
 
 
 def _to_item(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {name: _serializer.serialize(value) for name, value in attributes.items()}
+    return {name: _to_attribute(value) for name, value in attributes.items()}
 
 
 def _from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+    return {name: _from_attribute(value) for name, value in item.items()}
+
+
+# The service stores only text, whole numbers, lists and maps of them. Converting them
+# here, not with boto3's TypeSerializer, keeps boto3 out of the import: about 60 ms of
+# every cold start (docs/benchmarks.md).
+def _to_attribute(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, list):
+        return {"L": [_to_attribute(item) for item in value]}
+    if isinstance(value, dict):
+        return {"M": {name: _to_attribute(item) for name, item in value.items()}}
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _from_attribute(attribute: dict[str, Any]) -> Any:
+    [(kind, value)] = attribute.items()
+    if kind == "S" or kind == "BOOL":
+        return value
+    if kind == "N":
+        return int(value)
+    if kind == "NULL":
+        return None
+    if kind == "L":
+        return [_from_attribute(item) for item in value]
+    if kind == "M":
+        return {name: _from_attribute(item) for name, item in value.items()}
+    raise ValueError(f"unexpected attribute type {kind}")
 
 
 def _message_attributes(message: Message) -> dict[str, Any]:
