@@ -104,6 +104,8 @@ def warm_cost() -> list[tuple[str, float, float]]:
         microseconds = _time_calls(handler, event)
         floor_us = floor_us or microseconds
         results.append((scenario, microseconds, microseconds / floor_us))
+    fake_dynamodb.restore()
+    boto3.DEFAULT_SESSION = None
     return results
 
 
@@ -191,6 +193,7 @@ def _measure_work(endpoint: str) -> list[tuple[str, int, float, float]]:
         results.append((scenario, len(calls), reads, writes))
     os.environ["TABLE_NAME"] = "bench-table"
     get_settings.cache_clear()
+    fake_dynamodb.restore()
     return sorted(results, key=lambda row: SCENARIOS.index(row[0]))
 
 
