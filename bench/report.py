@@ -8,6 +8,13 @@ ROUND_TRIPS = {"plain": 2, "new_case": 2, "duplicate": 2, "reply": 3}
 PLAIN_WRITE_UNITS = 2
 
 
+def _rows(section: list | str, width: int) -> list:
+    """A measured section's rows; a section that was not measured shows why."""
+    if isinstance(section, str):
+        return [(section, *([float("nan")] * (width - 1)))]
+    return section
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "missed"
 
@@ -28,7 +35,7 @@ def render_report(sections: dict, machine: str, when: datetime, seconds: float) 
         "| handler | ms | x floor | target |",
         "| --- | ---: | ---: | --- |",
     ]
-    for name, ms, ratio in sections["cold"]:
+    for name, ms, ratio in _rows(sections["cold"], 3):
         target = "" if name == "floor" else f"{COLD_TARGET}x: {verdict(ratio <= COLD_TARGET)}"
         lines.append(f"| {name} | {ms:.0f} | {ratio:.2f} | {target} |")
 
@@ -43,7 +50,7 @@ def render_report(sections: dict, machine: str, when: datetime, seconds: float) 
         "| scenario | us per request | x floor | target |",
         "| --- | ---: | ---: | --- |",
     ]
-    for name, microseconds, ratio in sections["warm"]:
+    for name, microseconds, ratio in _rows(sections["warm"], 3):
         target = "" if name == "floor" else f"{WARM_TARGET}x: {verdict(ratio <= WARM_TARGET)}"
         lines.append(f"| {name} | {microseconds:.0f} | {ratio:.2f} | {target} |")
 

@@ -81,7 +81,7 @@ def test_transient_throttling_is_retried_and_the_post_lands_whole(ingest, channe
     assert (answer, body["result"]) == (201, "case_created")
     assert faults.injected == 2
     kinds = sorted(item["kind"]["S"] for item in channel_items(table, channel[0]))
-    assert kinds == ["case", "message"]
+    assert kinds == ["case", "id", "message"]
 
 
 def test_failed_reference_read_is_503_and_writes_nothing(ingest, channel, table, inject):
@@ -122,7 +122,7 @@ def test_endless_conflicts_are_503_and_write_nothing(ingest, channel, table, inj
     assert faults.injected == 5  # the service's own transaction attempts
     case = next(item for item in channel_items(table, channel[0]) if item["kind"]["S"] == "case")
     assert case["messageCount"]["N"] == "1"
-    assert len(channel_items(table, channel[0])) == 2
+    assert len(channel_items(table, channel[0])) == 3  # case-1's claim, message and header
 
 
 def test_cancellation_for_a_validation_reason_is_503_not_a_duplicate(

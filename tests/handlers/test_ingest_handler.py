@@ -39,7 +39,7 @@ def test_seed_basic_message_posts_an_activity(ingest, channel, table):
     assert status == 201
     assert body["result"] == "posted"
     assert body["caseId"] is None and body["unresolvedReferences"] == []
-    stored = table_items(table, channel[0], "MESSAGE#")
+    stored = table_items(table, channel[0], "ACTIVITY#")
     assert [item["text"]["S"] for item in stored] == ["my message"]
 
 
@@ -110,7 +110,7 @@ def test_body_that_is_not_one_json_object_is_400(ingest, channel, table, raw):
     assert status == 400
     assert body["error"]["code"] == "invalid_json"
     assert body["error"]["requestId"] == "event-ingest_basic_message"
-    assert table_items(table, channel[0], "MESSAGE#") == []
+    assert table_items(table, channel[0], "ACTIVITY#") == []
 
 
 def test_body_over_256_kib_is_413(ingest, channel, table):
@@ -118,7 +118,7 @@ def test_body_over_256_kib_is_413(ingest, channel, table):
 
     assert status == 413
     assert body["error"]["code"] == "payload_too_large"
-    assert table_items(table, channel[0], "MESSAGE#") == []
+    assert table_items(table, channel[0], "ACTIVITY#") == []
 
 
 def test_invalid_fields_are_422_naming_each(ingest, channel, table):
@@ -132,7 +132,7 @@ def test_invalid_fields_are_422_naming_each(ingest, channel, table):
         "text",
         "attachments[0].url",
     }
-    assert table_items(table, channel[0], "MESSAGE#") == []
+    assert table_items(table, channel[0], "ACTIVITY#") == []
 
 
 def test_unknown_hook_and_other_channels_hook_are_404(ingest, channel, repository):
@@ -206,7 +206,7 @@ def test_escaped_lone_surrogate_is_400_and_writes_nothing(ingest, channel, table
     status, _, body = post(ingest, channel, body=raw)
 
     assert (status, body["error"]["code"]) == (400, "invalid_json")
-    assert table_items(table, channel[0], "MESSAGE#") == []
+    assert table_items(table, channel[0], "ACTIVITY#") == []
 
 
 def test_escaped_surrogate_pair_is_text(ingest, channel):

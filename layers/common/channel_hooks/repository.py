@@ -2,10 +2,14 @@
 
 One table holds every channel's items under the partition ``CHANNEL#<id>``:
 
-- ``HOOK#<hookId>``: a hook; ``MESSAGE#<messageId>``: a message, whose key also
-  makes the id unique in the channel; ``CASE#<caseId>``: a case header.
-- ``TimeKey`` (local index ``by-time``) orders hooks, activities and cases by time.
-- ``ThreadKey`` (local index ``by-thread``) orders a case's messages.
+- ``ACTIVITY#<receivedAt>#<messageId>``: a message; the sort key itself orders the
+  channel's activity, so a plain post is one item and one write.
+- ``ID#<id>``: the claim of an id in the channel, written in the same transaction as
+  its message: a sender's id (so a repeat is a duplicate) or the id of any message in a
+  case (so later posts can reference it). It names the case that holds the message.
+- ``CASE#<caseId>``: a case header; ``HOOK#<hookId>``: a hook.
+- ``TimeKey`` (local index ``by-time``) orders hooks and cases by time; ``ThreadKey``
+  (local index ``by-thread``) orders a case's messages.
 
 Local indexes are used because they, unlike global ones, allow consistent reads:
 every acknowledged write is seen by the next read.
@@ -107,8 +111,7 @@ def _message_attributes(message: Message) -> dict[str, Any]:
     received = format_utc(message.received_at)
     attributes.update(
         PK=_channel_pk(message.channel_id),
-        SK=f"MESSAGE#{message.message_id}",
-        TimeKey=f"ACTIVITY#{received}#{message.message_id}",
+        SK=f"ACTIVITY#{received}#{message.message_id}",
         kind="message",
     )
     if message.case_id is not None:
@@ -116,6 +119,18 @@ def _message_attributes(message: Message) -> dict[str, Any]:
         # key past DynamoDB's 1,024 bytes. Cursors carry the table key as well, so
         # messages received in the same microsecond still page exactly once.
         attributes["ThreadKey"] = f"{_thread_prefix(message.case_id)}{received}"
+    return attributes
+
+
+def _claim_attributes(message: Message) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "PK": _channel_pk(message.channel_id),
+        "SK": f"ID#{message.message_id}",
+        "kind": "id",
+        "messageId": message.message_id,
+    }
+    if message.case_id is not None:
+        attributes["caseId"] = message.case_id
     return attributes
 
 
@@ -159,23 +174,24 @@ def _hook_from(attributes: dict[str, Any]) -> Hook:
 
 
 class _ListScope:
-    """Where one list lives in the table: its index, key prefix and cursor name."""
+    """Where one list lives in the table: the table itself or a local index, a key
+    prefix, and the name its cursors carry."""
 
-    def __init__(self, name: str, channel_id: str, index: str, sort_prefix: str) -> None:
+    _SORT_KEYS = {None: "SK", BY_TIME: "TimeKey", BY_THREAD: "ThreadKey"}
+
+    def __init__(self, name: str, channel_id: str, index: str | None, sort_prefix: str) -> None:
         self.name = f"{name}@{channel_id}"
         self.pk = _channel_pk(channel_id)
         self.index = index
-        self.sort_key = "TimeKey" if index == BY_TIME else "ThreadKey"
+        self.sort_key = self._SORT_KEYS[index]
         self.sort_prefix = sort_prefix
 
     def position(self, item: dict[str, Any]) -> dict[str, str]:
         """Where a page ended; the partition is the scope's own, so it is left out."""
-        return {name: item[name]["S"] for name in ("SK", self.sort_key)}
+        return {name: item[name]["S"] for name in {"SK", self.sort_key}}
 
     def start_key(self, position: dict[str, str]) -> dict[str, Any]:
-        return _to_item(
-            {"PK": self.pk, "SK": position["SK"], self.sort_key: position[self.sort_key]}
-        )
+        return _to_item({"PK": self.pk, **position})
 
 
 class ChannelRepository:
@@ -252,14 +268,14 @@ class ChannelRepository:
         if not message_ids:
             return {}
         keys = [
-            {"PK": _channel_pk(channel_id), "SK": f"MESSAGE#{message_id}"}
-            for message_id in message_ids
+            {"PK": _channel_pk(channel_id), "SK": f"ID#{message_id}"} for message_id in message_ids
         ]
         found = self._batch_get(keys, projection=("messageId", "caseId"))
         return {attributes["messageId"]: attributes.get("caseId") for attributes in found}
 
     def add_activity(self, message: Message) -> None:
-        """Write a plain activity whose id the service generated."""
+        """Write a plain activity whose id the service generated: one item, no claim
+        (a plain activity is in no case, so a reference to it resolves to nothing)."""
         id_is_new = "attribute_not_exists(#pk)"
         try:
             self._call(
@@ -331,7 +347,7 @@ class ChannelRepository:
         return Page([_case_from(item) for item in items.items], items.next_cursor)
 
     def list_activities(self, channel_id: str, limit: int, cursor: str | None) -> Page[Message]:
-        scope = _ListScope("activities", channel_id, BY_TIME, "ACTIVITY#")
+        scope = _ListScope("activities", channel_id, None, "ACTIVITY#")
         items = self._query_page(scope, limit, cursor, newest_first=True)
         return Page([_message_from(item) for item in items.items], items.next_cursor)
 
@@ -355,26 +371,31 @@ class ChannelRepository:
         return _from_item(item) if item else None
 
     def _transact_message(self, message: Message, companion: dict[str, Any]) -> None:
-        """Put a message whose id must be new in its channel, together with one more write.
+        """Claim a message's id in its channel, put the message, and one more write; all
+        or nothing.
 
-        A cancellation for a condition on the message means the id is taken: the
-        existing message tells which case it belongs to. Conflicts with concurrent
-        transactions wrote nothing and are tried again.
+        A cancellation for the claim's condition means the id is taken: the existing
+        claim tells which case holds it. Conflicts with concurrent transactions wrote
+        nothing and are tried again.
         """
         id_is_new = "attribute_not_exists(#pk)"
-        put_message = {
+        claim_id = {
             "Put": {
                 "TableName": self._table,
-                "Item": _to_item(_message_attributes(message)),
+                "Item": _to_item(_claim_attributes(message)),
                 "ConditionExpression": id_is_new,
                 "ExpressionAttributeNames": {"#pk": "PK"},
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
+        put_message = {
+            "Put": {"TableName": self._table, "Item": _to_item(_message_attributes(message))}
+        }
 
         for attempt in range(self._transaction_attempts):
             try:
-                self._call("transact_write_items", TransactItems=[put_message, companion])
+                writes = [claim_id, put_message, companion]
+                self._call("transact_write_items", TransactItems=writes)
                 return
             except _TransactionCancelled as cancelled:
                 taken = cancelled.reasons[0] if cancelled.reasons else {}
@@ -393,7 +414,8 @@ class ChannelRepository:
     def _query_page(
         self, scope: _ListScope, limit: int, cursor: str | None, newest_first: bool
     ) -> Page[dict[str, Any]]:
-        """One page of a list, fetched by keys from the index and read whole from the table."""
+        """One page of a list: whole items from the table, or keys from an index that are
+        then read whole from the table."""
         start = None
         if cursor is not None:
             start = scope.start_key(self._cursors.decode(scope.name, cursor))
@@ -403,7 +425,6 @@ class ChannelRepository:
         while len(keys) <= limit:
             request: dict[str, Any] = {
                 "TableName": self._table,
-                "IndexName": scope.index,
                 "KeyConditionExpression": "#pk = :pk AND begins_with(#sort, :prefix)",
                 "ExpressionAttributeNames": {"#pk": "PK", "#sort": scope.sort_key},
                 "ExpressionAttributeValues": _to_item(
@@ -413,6 +434,8 @@ class ChannelRepository:
                 "ConsistentRead": True,
                 "Limit": limit + 1 - len(keys),
             }
+            if scope.index:
+                request["IndexName"] = scope.index
             if start:
                 request["ExclusiveStartKey"] = start
             response = self._call("query", **request)
@@ -425,6 +448,8 @@ class ChannelRepository:
         next_cursor = None
         if len(keys) > limit:
             next_cursor = self._cursors.encode(scope.name, scope.position(page_keys[-1]))
+        if not scope.index:
+            return Page([_from_item(item) for item in page_keys], next_cursor)
         wanted = [_from_item({"PK": key["PK"], "SK": key["SK"]}) for key in page_keys]
         found = {(item["PK"], item["SK"]): item for item in self._batch_get(wanted)}
         items = [
