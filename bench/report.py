@@ -24,7 +24,8 @@ def render_report(sections: dict, machine: str, when: datetime, seconds: float) 
         "# Benchmarks",
         "",
         f"Run with `make bench` on {when:%Y-%m-%d %H:%M} UTC, on {machine}; "
-        f"the whole run took {seconds:.0f} s.",
+        f"the whole run took {seconds:.0f} s. What was changed to get here, and why the "
+        "missed targets are missed: [performance.md](performance.md).",
         "",
         "## Cold start",
         "",
