@@ -15,6 +15,10 @@ def _rows(section: list | str, width: int) -> list:
     return section
 
 
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} KB"
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "missed"
 
@@ -102,5 +106,5 @@ def render_report(sections: dict, machine: str, when: datetime, seconds: float) 
     else:
         lines += ["| artifact | unpacked | zipped |", "| --- | ---: | ---: |"]
         for name, unpacked, zipped in sizes:
-            lines.append(f"| {name} | {unpacked / 1e6:.1f} MB | {zipped / 1e6:.1f} MB |")
+            lines.append(f"| {name} | {_size(unpacked)} | {_size(zipped)} |")
     return "\n".join(lines) + "\n"
