@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import invoke, load_event, new_channel_id
+from tests.conftest import FakeContext, invoke, load_event, new_channel_id
 from tests.handlers.conftest import add_hook
 
 LONGEST_ID = "\U0001f600" * 128  # 128 characters of 4 bytes each in UTF-8
@@ -95,3 +95,33 @@ def test_pages_walk_past_messages_with_the_longest_ids(ingest, admin, channel):
             if cursor is None:
                 break
         assert sorted(seen) == sorted(ids)
+
+
+LAMBDA_ANSWER_LIMIT = 6_291_456
+
+
+def test_pages_of_the_largest_posts_fit_in_a_lambda_answer(ingest, admin, channel):
+    # Quotes cost most once encoded: \\" in the body, \\\\\\" in Lambda's envelope.
+    attachments = [{"@type": "link", "url": "https://a.example/", "displayName": '"' * 6_000}] * 20
+    for number in range(25):
+        status, _, _ = post(
+            ingest, channel, {"id": f"big-{number}", "text": "t", "attachments": attachments}
+        )
+        assert status == 201
+
+    seen, cursor, pages = [], None, 0
+    while True:
+        event = load_event("activities_list", channel[0])
+        if cursor:
+            event["queryStringParameters"] = {"cursor": cursor}
+        answer = admin.lambda_handler(event, FakeContext())
+        assert len(json.dumps(answer)) < LAMBDA_ANSWER_LIMIT
+        page = json.loads(answer["body"])
+        seen += [item["messageId"] for item in page["items"]]
+        pages += 1
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+
+    assert sorted(seen) == sorted(f"big-{number}" for number in range(25))
+    assert pages > 1

@@ -15,6 +15,7 @@ Local indexes are used because they, unlike global ones, allow consistent reads:
 every acknowledged write is seen by the next read.
 """
 
+import json
 import random
 import time
 from collections.abc import Iterable
@@ -32,6 +33,9 @@ from channel_hooks.observability import logger
 BY_TIME = "by-time"
 BY_THREAD = "by-thread"
 BATCH_GET_ATTEMPTS = 5
+# What one page may weigh once Lambda has encoded the answer: the body is JSON inside
+# Lambda's JSON envelope, and Lambda refuses answers over 6 MB. Posts can be 256 KiB.
+MAX_PAGE_BYTES = 5_000_000
 
 
 # A transaction cancelled only for these reasons wrote nothing and may be tried again.
@@ -188,10 +192,17 @@ class _ListScope:
 
     def position(self, item: dict[str, Any]) -> dict[str, str]:
         """Where a page ended; the partition is the scope's own, so it is left out."""
-        return {name: item[name]["S"] for name in {"SK", self.sort_key}}
+        return {name: item[name]["S"] for name in self.position_keys()}
+
+    def position_keys(self) -> set[str]:
+        return {"SK", self.sort_key}
 
     def start_key(self, position: dict[str, str]) -> dict[str, Any]:
         return _to_item({"PK": self.pk, **position})
+
+
+def _keys_of(item: dict[str, Any], scope: _ListScope) -> list[tuple[str, str]]:
+    return [(name, item[name]) for name in scope.position_keys()]
 
 
 class ChannelRepository:
@@ -448,13 +459,28 @@ class ChannelRepository:
         next_cursor = None
         if len(keys) > limit:
             next_cursor = self._cursors.encode(scope.name, scope.position(page_keys[-1]))
-        if not scope.index:
-            return Page([_from_item(item) for item in page_keys], next_cursor)
-        wanted = [_from_item({"PK": key["PK"], "SK": key["SK"]}) for key in page_keys]
-        found = {(item["PK"], item["SK"]): item for item in self._batch_get(wanted)}
-        items = [
-            found[(key["PK"], key["SK"])] for key in wanted if (key["PK"], key["SK"]) in found
-        ]
+        if scope.index:
+            wanted = [_from_item({"PK": key["PK"], "SK": key["SK"]}) for key in page_keys]
+            found = {(item["PK"], item["SK"]): item for item in self._batch_get(wanted)}
+            items = [
+                found[(key["PK"], key["SK"])] for key in wanted if (key["PK"], key["SK"]) in found
+            ]
+        else:
+            items = [_from_item(item) for item in page_keys]
+        return self._within_answer_size(scope, items, next_cursor)
+
+    def _within_answer_size(
+        self, scope: _ListScope, items: list[dict[str, Any]], next_cursor: str | None
+    ) -> Page[dict[str, Any]]:
+        """Cut a page of large items where its answer would pass MAX_PAGE_BYTES; the
+        cursor then starts after the last item kept. A page always keeps one item."""
+        weight = 0
+        for kept, item in enumerate(items):
+            # Encoded twice, as Lambda's envelope carries the JSON body as a string.
+            weight += len(json.dumps(json.dumps(item)))
+            if weight > MAX_PAGE_BYTES and kept > 0:
+                position = dict(_keys_of(items[kept - 1], scope))
+                return Page(items[:kept], self._cursors.encode(scope.name, position))
         return Page(items, next_cursor)
 
     def _batch_get(
