@@ -80,7 +80,7 @@ class LocalContext:
         self.aws_request_id = request_id
         self.log_group_name = f"/aws/lambda/{function}"
         self.log_stream_name = "local"
-        self._deadline = time.monotonic() + 10
+        self._deadline = time.monotonic() + 29  # the template's Timeout
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))

@@ -127,6 +127,7 @@ def load_event(name: str, channel_id: str | None = None, hook_id: str | None = N
 
 
 class FakeContext:
+    remaining_ms = 29_000  # the template's Timeout
     function_name = "test"
     function_version = "$LATEST"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test"
@@ -136,12 +137,12 @@ class FakeContext:
     log_stream_name = "test"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+        return self.remaining_ms
 
 
-def invoke(module: Any, event: dict) -> tuple[int, dict, Any]:
+def invoke(module: Any, event: dict, context: Any = None) -> tuple[int, dict, Any]:
     """Call a handler; return status, headers and the decoded JSON body (or None)."""
-    response = module.lambda_handler(event, FakeContext())
+    response = module.lambda_handler(event, context or FakeContext())
     body = response.get("body")
     return response["statusCode"], response.get("headers", {}), json.loads(body) if body else None
 

@@ -21,7 +21,7 @@ from channel_hooks.http_api import (
 from channel_hooks.models import IncomingPost, PostAnswer
 from channel_hooks.observability import count, logger, metrics
 from channel_hooks.posting import PostResult, post_message, require_active_hook
-from channel_hooks.runtime import channel_repository
+from channel_hooks.runtime import channel_repository, start_request
 
 app = create_resolver()
 
@@ -85,4 +85,5 @@ def receive_post(channel_id: str, hook_id: str):
 )
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    start_request(context)
     return app.resolve(event, context)

@@ -33,7 +33,7 @@ from channel_hooks.models import (
     could_be_sender_id,
 )
 from channel_hooks.observability import logger, metrics
-from channel_hooks.runtime import channel_repository
+from channel_hooks.runtime import channel_repository, start_request
 from channel_hooks.settings import get_settings
 
 app = create_resolver()
@@ -183,4 +183,5 @@ def _now() -> datetime:
 )
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    start_request(context)
     return app.resolve(event, context)

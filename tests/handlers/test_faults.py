@@ -6,7 +6,7 @@ import json
 import pytest
 
 from channel_hooks.runtime import channel_repository
-from tests.conftest import invoke, load_event
+from tests.conftest import FakeContext, invoke, load_event
 from tests.faults import DynamoDBFaults, cancellation, error_body
 
 THROTTLED = error_body("ProvisionedThroughputExceededException")
@@ -69,7 +69,7 @@ def test_persistent_failure_is_503_and_writes_nothing(
     assert answer == 503
     assert headers["Retry-After"] == "1"
     assert error["error"]["code"] == "unavailable"
-    assert faults.injected == 4  # botocore's attempts, as configured
+    assert faults.injected == 3  # botocore's attempts, as configured
     assert channel_items(table, channel[0]) == []
 
 
@@ -133,4 +133,19 @@ def test_cancellation_for_a_validation_reason_is_503_not_a_duplicate(
     answer, _, body = post(ingest, channel, {"id": "x", "text": "case"})
 
     assert answer == 503 and body["error"]["code"] == "unavailable"
+    assert channel_items(table, channel[0]) == []
+
+
+def test_no_call_starts_that_could_outlast_the_lambda(ingest, channel, table, inject):
+    # Counts the calls that reach DynamoDB, failing none.
+    watch = inject("GetItem", 500, INTERNAL, times=0)
+    almost_out_of_time = FakeContext()
+    almost_out_of_time.remaining_ms = 5_000  # less than one call's worst case
+
+    status, headers, body = invoke(
+        ingest, load_event("ingest_basic_message", *channel), almost_out_of_time
+    )
+
+    assert (status, headers["Retry-After"], body["error"]["code"]) == (503, "1", "unavailable")
+    assert watch.calls == 0
     assert channel_items(table, channel[0]) == []

@@ -48,15 +48,26 @@ _RETRYABLE_CANCELLATIONS = {
 }
 
 
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 1  # DynamoDB answers in milliseconds; a second means trouble
+
+
 def dynamodb_client_config(max_attempts: int) -> Config:
     return Config(
         retries={"mode": "standard", "total_max_attempts": max_attempts},
-        connect_timeout=2,
-        read_timeout=3,
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
         # Every request is built here, from validated models; botocore checking it again
         # costs about a tenth of each call (docs/benchmarks.md).
         parameter_validation=False,
     )
+
+
+def worst_call_seconds(max_attempts: int) -> float:
+    """The longest one DynamoDB call can take: every attempt timing out, and botocore's
+    standard backoff (up to 2**n seconds before retry n+1) between them."""
+    waiting = sum(min(2**attempt, 20) for attempt in range(max_attempts - 1))
+    return max_attempts * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + waiting
 
 
 def _channel_pk(channel_id: str) -> str:
@@ -214,11 +225,19 @@ class ChannelRepository:
         table_name: str,
         cursors: CursorCodec,
         transaction_attempts: int = 5,
+        worst_call: float = 0.0,
     ) -> None:
         self._client = client
         self._table = table_name
         self._cursors = cursors
         self._transaction_attempts = transaction_attempts
+        self._worst_call = worst_call
+        self._deadline: float | None = None
+
+    def finish_by(self, deadline: float | None) -> None:
+        """No DynamoDB call starts that could outlast this time.monotonic() deadline: the
+        request answers 503 in time instead of being cut off by the Lambda timeout."""
+        self._deadline = deadline
 
     # ----- hooks -----
 
@@ -511,6 +530,9 @@ class ChannelRepository:
 
     def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         """Call DynamoDB; turn its failures into domain errors."""
+        if self._deadline is not None and time.monotonic() + self._worst_call > self._deadline:
+            logger.error("no time left for a dynamodb call", operation=operation)
+            raise StoreUnavailable()
         try:
             return getattr(self._client, operation)(**request)
         except ClientError as error:

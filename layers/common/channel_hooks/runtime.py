@@ -1,11 +1,17 @@
 """What a warm Lambda keeps between requests: settings, the DynamoDB client, the repository."""
 
+import time
 from functools import lru_cache
+from typing import Any
 
 import botocore.session
 
 from channel_hooks.cursors import CursorCodec
-from channel_hooks.repository import ChannelRepository, dynamodb_client_config
+from channel_hooks.repository import (
+    ChannelRepository,
+    dynamodb_client_config,
+    worst_call_seconds,
+)
 from channel_hooks.settings import get_settings
 
 
@@ -19,4 +25,16 @@ def channel_repository() -> ChannelRepository:
         "dynamodb", config=dynamodb_client_config(settings.dynamodb_max_attempts)
     )
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode("utf-8"))
-    return ChannelRepository(client, settings.table_name, cursors, settings.transaction_attempts)
+    return ChannelRepository(
+        client,
+        settings.table_name,
+        cursors,
+        settings.transaction_attempts,
+        worst_call_seconds(settings.dynamodb_max_attempts),
+    )
+
+
+def start_request(context: Any) -> None:
+    """Bound this request's DynamoDB calls by the time Lambda has left for it."""
+    remaining = context.get_remaining_time_in_millis() / 1000
+    channel_repository().finish_by(time.monotonic() + remaining)

@@ -18,7 +18,7 @@ class Settings(BaseModel):
     cursor_secret: SecretStr = Field(min_length=32)
     # When empty, hook URLs are derived from the request's domain and stage.
     public_base_url: str | None = None
-    dynamodb_max_attempts: int = Field(default=4, ge=1, le=10)
+    dynamodb_max_attempts: int = Field(default=3, ge=1, le=5)
     transaction_attempts: int = Field(default=5, ge=1, le=10)
 
     @field_validator("public_base_url")
