@@ -54,7 +54,7 @@ METRIC_BY_RESULT = {
             201: ("posted, case_created or case_updated", PostAnswer),
             200: ("duplicate: the ids of the first post; nothing written", PostAnswer),
         },
-        (400, 404, 413, 415, 422, 503),
+        (400, 404, 413, 415, 422, 503, 507),
     ),
     openapi_extensions=request_body(IncomingPost),
 )

@@ -50,7 +50,9 @@ def hook_view(hook: Hook) -> HookView:
     summary="Create a hook for a channel",
     tags=["hooks"],
     security=SIGV4,
-    responses=documented({201: ("the hook, with its URL", HookView)}, (400, 413, 415, 422, 503)),
+    responses=documented(
+        {201: ("the hook, with its URL", HookView)}, (400, 413, 415, 422, 503, 507)
+    ),
     openapi_extensions=request_body(HookRequest),
 )
 def create_hook(channel_id: str):

@@ -149,3 +149,26 @@ def test_no_call_starts_that_could_outlast_the_lambda(ingest, channel, table, in
     assert (status, headers["Retry-After"], body["error"]["code"]) == (503, "1", "unavailable")
     assert watch.calls == 0
     assert channel_items(table, channel[0]) == []
+
+
+@pytest.mark.parametrize(
+    ("operation", "document", "body"),
+    [
+        ("PutItem", {"text": "plain"}, error_body("ItemCollectionSizeLimitExceededException")),
+        (
+            "TransactWriteItems",
+            {"id": "new-case", "text": "case"},
+            cancellation("None", "ItemCollectionSizeLimitExceeded", "None"),
+        ),
+    ],
+)
+def test_a_full_channel_is_507_without_retry_after(
+    ingest, channel, table, inject, operation, document, body
+):
+    inject(operation, 400, body)
+
+    status, headers, answer = post(ingest, channel, document)
+
+    assert (status, answer["error"]["code"]) == (507, "channel_full")
+    assert "Retry-After" not in headers
+    assert channel_items(table, channel[0]) == []

@@ -88,6 +88,7 @@ def test_alarms_notify_the_optional_topic():
 
     assert set(alarms) == {
         "ApiServerErrorsAlarm",
+        "ChannelFullAlarm",
         "IngestThrottlesAlarm",
         "ManageHooksThrottlesAlarm",
         "TableThrottlesAlarm",

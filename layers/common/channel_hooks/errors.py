@@ -55,6 +55,13 @@ class MethodNotAllowed(ChannelHooksError):
         self.allowed = allowed
 
 
+class ChannelFull(ChannelHooksError):
+    """The channel holds all DynamoDB keeps under one partition key (10 GB)."""
+
+    def __init__(self) -> None:
+        super().__init__("this channel is full; nothing more can be stored in it")
+
+
 class StoreUnavailable(ChannelHooksError):
     """The database throttled or failed after retries; nothing was half-written."""
 

@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from pydantic import BaseModel, ValidationError
 
 from channel_hooks.errors import (
+    ChannelFull,
     ChannelHooksError,
     InvalidCursor,
     InvalidJson,
@@ -64,6 +65,7 @@ _STATUS = {
     PayloadTooLarge: (413, "payload_too_large"),
     UnsupportedMediaType: (415, "unsupported_media_type"),
     ValidationFailed: (422, "validation_failed"),
+    ChannelFull: (507, "channel_full"),
     StoreUnavailable: (503, "unavailable"),
 }
 
@@ -75,6 +77,7 @@ _REFUSALS = {
     413: "the body is over 256 KiB",
     415: "a Content-Type other than JSON",
     422: "fields break the rules; details names each one",
+    507: "the channel is full (10 GB); no Retry-After, as retrying will not help",
     503: "the database throttled or failed after retries; nothing was half-written",
 }
 SIGV4 = [{"sigv4": []}]

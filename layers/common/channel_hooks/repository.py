@@ -26,7 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from channel_hooks.cursors import CursorCodec
-from channel_hooks.errors import MessageIdTaken, StoreUnavailable
+from channel_hooks.errors import ChannelFull, MessageIdTaken, StoreUnavailable
 from channel_hooks.models import Case, Hook, Message, Page, format_utc
 from channel_hooks.observability import logger
 
@@ -432,6 +432,9 @@ class ChannelRepository:
                 if taken.get("Code") == "ConditionalCheckFailed":
                     existing = _from_item(taken.get("Item") or {})
                     raise MessageIdTaken(message.message_id, existing.get("caseId")) from None
+                if "ItemCollectionSizeLimitExceeded" in cancelled.codes:
+                    logger.error("channel is full", operation="transact_write_items")
+                    raise ChannelFull() from None
                 if not cancelled.retryable:
                     logger.error("transaction refused", codes=cancelled.codes)
                     raise StoreUnavailable() from None
@@ -539,6 +542,9 @@ class ChannelRepository:
             code = error.response.get("Error", {}).get("Code", "")
             if code == "ConditionalCheckFailedException":
                 raise _ConditionFailed() from error
+            if code == "ItemCollectionSizeLimitExceededException":
+                logger.error("channel is full", operation=operation)
+                raise ChannelFull() from error
             if code == "TransactionCanceledException":
                 raise _TransactionCancelled(
                     error.response.get("CancellationReasons", [])
