@@ -76,7 +76,10 @@ def build_document() -> dict[str, Any]:
         ref_template="#/components/schemas/{model}",
     )
     document["components"]["schemas"].update(request_schemas.get("$defs", {}))
-    page_query = models.PageRequest.model_json_schema()["properties"]
+    page_query = {
+        name: {key: value for key, value in schema.items() if value is not None}
+        for name, schema in models.PageRequest.model_json_schema()["properties"].items()
+    }
 
     document["paths"] = {
         _camel_path(path): {
@@ -123,8 +126,7 @@ def _path_parameter_schemas() -> dict[str, dict[str, Any]]:
         "caseId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": MAX_ID_CHARS,
-            "description": "the case's id, percent-encoded",
+            "description": f"the case's id (1-{MAX_ID_CHARS} characters once decoded)",
         },
     }
 

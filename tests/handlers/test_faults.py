@@ -172,3 +172,44 @@ def test_a_full_channel_is_507_without_retry_after(
     assert (status, answer["error"]["code"]) == (507, "channel_full")
     assert "Retry-After" not in headers
     assert channel_items(table, channel[0]) == []
+
+
+class AnswerLostOnce:
+    """A client whose first transaction commits but whose answer is lost, so that the
+    write is sent again: what botocore does after a timeout."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+        self.sent = 0
+
+    def transact_write_items(self, **request):
+        self.sent += 1
+        if self.sent == 1:
+            self._client.transact_write_items(**request)
+            self.sent += 1
+        return self._client.transact_write_items(**request)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+@pytest.mark.parametrize("document", [{"id": "lost", "text": "case"}])
+def test_a_write_sent_again_after_a_lost_answer_is_not_a_duplicate(
+    table, aws_environment, document
+):
+    from datetime import UTC, datetime
+
+    from channel_hooks.models import IncomingPost
+    from channel_hooks.posting import PostResult, post_message
+    from tests.conftest import make_repository
+
+    client = AnswerLostOnce(table)
+    repository = make_repository(client, aws_environment)
+
+    outcome = post_message(
+        repository, "lost-answers", IncomingPost.model_validate(document), datetime.now(UTC)
+    )
+
+    assert client.sent == 2
+    assert outcome.result is PostResult.CASE_CREATED
+    assert repository.get_case("lost-answers", "lost").message_count == 1

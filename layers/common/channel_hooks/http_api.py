@@ -72,7 +72,7 @@ _STATUS = {
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _REFUSALS = {
-    400: "the body is not one JSON object, or the cursor was not issued for this list",
+    400: "the body is not one JSON object; on a list, a cursor this list did not issue",
     404: "unknown route, unknown or revoked hook, another channel's hook, unknown case",
     413: "the body is over 256 KiB",
     415: "a Content-Type other than JSON",

@@ -48,7 +48,11 @@ def format_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-UtcTime = Annotated[datetime, PlainSerializer(format_utc, return_type=str, when_used="json")]
+UtcTime = Annotated[
+    datetime,
+    PlainSerializer(format_utc, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 def _number_as_decimal_string(value: Any) -> Any:
@@ -158,7 +162,8 @@ def _null_as_empty(value: Any) -> Any:
 
 
 class IncomingPost(BaseModel):
-    """One post to a hook URL. Unknown top-level fields are ignored."""
+    """One post to a hook URL: it needs text or at least one attachment. Unknown
+    top-level fields are ignored."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -192,7 +197,12 @@ class PageRequest(BaseModel):
 
     limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     # Any text is taken here; whether the service issued it is the repository's check.
-    cursor: str | None = None
+    cursor: Annotated[
+        str | None,
+        WithJsonSchema(
+            {"type": "string", "minLength": 1, "description": "a nextCursor this list gave"}
+        ),
+    ] = None
 
 
 class ApiModel(BaseModel):
@@ -203,6 +213,8 @@ class ApiModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         frozen=True,
+        # Answers always carry every field (nulls included), so the document says so.
+        json_schema_serialization_defaults_required=True,
     )
 
 

@@ -18,6 +18,7 @@ every acknowledged write is seen by the next read.
 import json
 import random
 import time
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -137,12 +138,13 @@ def _message_attributes(message: Message) -> dict[str, Any]:
     return attributes
 
 
-def _claim_attributes(message: Message) -> dict[str, Any]:
+def _claim_attributes(message: Message, write_token: str) -> dict[str, Any]:
     attributes: dict[str, Any] = {
         "PK": _channel_pk(message.channel_id),
         "SK": f"ID#{message.message_id}",
         "kind": "id",
         "messageId": message.message_id,
+        "writeToken": write_token,
     }
     if message.case_id is not None:
         attributes["caseId"] = message.case_id
@@ -409,10 +411,13 @@ class ChannelRepository:
         nothing and are tried again.
         """
         id_is_new = "attribute_not_exists(#pk)"
+        # Tells this post's own claim from another's: when an attempt commits but its
+        # answer is lost, the retry finds the claim already there, and it is ours.
+        write_token = str(uuid.uuid4())
         claim_id = {
             "Put": {
                 "TableName": self._table,
-                "Item": _to_item(_claim_attributes(message)),
+                "Item": _to_item(_claim_attributes(message, write_token)),
                 "ConditionExpression": id_is_new,
                 "ExpressionAttributeNames": {"#pk": "PK"},
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -431,6 +436,9 @@ class ChannelRepository:
                 taken = cancelled.reasons[0] if cancelled.reasons else {}
                 if taken.get("Code") == "ConditionalCheckFailed":
                     existing = _from_item(taken.get("Item") or {})
+                    if existing.get("writeToken") == write_token:
+                        logger.info("transaction already applied", channel_id=message.channel_id)
+                        return
                     raise MessageIdTaken(message.message_id, existing.get("caseId")) from None
                 if "ItemCollectionSizeLimitExceeded" in cancelled.codes:
                     logger.error("channel is full", operation="transact_write_items")
