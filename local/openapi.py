@@ -87,6 +87,12 @@ def build_document() -> dict[str, Any]:
         }
         for path, item in sorted(document["paths"].items())
     }
+    document["components"]["schemas"]["GatewayError"] = {
+        "type": "object",
+        "properties": {"message": {"type": "string"}},
+        "required": ["message"],
+        "title": "GatewayError",
+    }
     _drop_unused_schemas(document)
     return document
 
@@ -142,12 +148,28 @@ def _complete(operation: dict[str, Any], page_query: dict[str, Any]) -> dict[str
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
         }
+    _add_gateway_answers(operation)
     if operation.pop("x-paged", None):
         operation.setdefault("parameters", []).extend(
             {"name": name, "in": "query", "required": False, "schema": schema}
             for name, schema in page_query.items()
         )
     return operation
+
+
+GATEWAY_ERROR = {
+    "description": "answered by API Gateway itself, before the service runs",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}},
+}
+
+
+def _add_gateway_answers(operation: dict[str, Any]) -> None:
+    """API Gateway's own refusals, which HTTP APIs cannot reshape: 403 for an unsigned
+    admin call, 429 past the stage's throttle."""
+    responses = operation["responses"]
+    if operation.get("security"):
+        responses["403"] = {**GATEWAY_ERROR, "description": "unsigned or unauthorised call"}
+    responses["429"] = {**GATEWAY_ERROR, "description": "past the stage's throttle"}
 
 
 def _camel(name: str) -> str:
