@@ -9,7 +9,6 @@ import time
 started = time.perf_counter()
 
 import json  # noqa: E402
-import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -17,28 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
 
 from bench import fake_dynamodb  # noqa: E402
-from bench.events import Context, event_for  # noqa: E402
+from bench.events import event_for  # noqa: E402
+from bench.handlers import Context, load_function, prepare_environment  # noqa: E402
 
-os.environ.update(
-    TABLE_NAME="bench-table",
-    CURSOR_SECRET="b" * 32,
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-)
+prepare_environment()
 fake_dynamodb.install("plain", "bench-table")
 
 which = sys.argv[1]
 if which == "floor":
     from bench import floor as module
 else:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        f"{which}_app", ROOT / "functions" / which / "app.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_function(which)
 
 request = event_for("plain") if which != "manage_hooks" else event_for("list_hooks")
 answer = module.lambda_handler(request, Context())

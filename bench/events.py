@@ -34,18 +34,3 @@ def event_for(scenario: str) -> dict:
     event["body"] = json.dumps(POSTS[scenario])
     event["headers"]["content-length"] = str(len(event["body"]))
     return event
-
-
-class Context:
-    """What Powertools reads of Lambda's context."""
-
-    function_name = "bench"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    memory_limit_in_mb = 512
-    aws_request_id = "bench"
-    log_group_name = "/aws/lambda/bench"
-    log_stream_name = "bench"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000

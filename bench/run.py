@@ -19,20 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
-os.environ.update(
-    TABLE_NAME="bench-table",
-    CURSOR_SECRET="b" * 32,
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-)
 
 import boto3  # noqa: E402
 import botocore.session  # noqa: E402
 import requests  # noqa: E402
 
 from bench import fake_dynamodb  # noqa: E402
-from bench.events import POSTS, Context, event_for  # noqa: E402
+from bench.events import POSTS, event_for  # noqa: E402
+from bench.handlers import Context, load_function, prepare_environment  # noqa: E402
 from local import serve  # noqa: E402
 from local.dynamodb_local import missing_tools, running  # noqa: E402
 from local.template import load_template, table_definition  # noqa: E402
@@ -44,17 +38,6 @@ THROUGHPUT_POSTS = 400
 THROUGHPUT_CLIENTS = 8
 SCENARIOS = ("plain", "new_case", "duplicate", "reply")
 ROUND_TRIP_TARGETS = {"plain": 2, "new_case": 2, "duplicate": 2, "reply": 3}
-
-
-def load_function(name: str):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        f"bench_{name}_app", ROOT / "functions" / name / "app.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # ----- cold start -----
@@ -304,6 +287,7 @@ def machine() -> str:
 
 def main() -> None:
     started = time.perf_counter()
+    prepare_environment()
     # Log lines still cost their formatting, as in Lambda, but go nowhere.
     from channel_hooks.observability import logger
 
@@ -322,8 +306,9 @@ def main() -> None:
         for name, measure in measures.items()
     }
     report = render(sections, time.perf_counter() - started)
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(report, encoding="utf-8")
+    if set(only) == set(measures):  # a partial run prints, and leaves the report alone
+        REPORT.parent.mkdir(exist_ok=True)
+        REPORT.write_text(report, encoding="utf-8")
     print(report)
 
 
