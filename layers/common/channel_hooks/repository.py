@@ -204,18 +204,12 @@ class _ListScope:
         self.sort_prefix = sort_prefix
 
     def position(self, item: dict[str, Any]) -> dict[str, str]:
-        """Where a page ended; the partition is the scope's own, so it is left out."""
-        return {name: item[name]["S"] for name in self.position_keys()}
-
-    def position_keys(self) -> set[str]:
-        return {"SK", self.sort_key}
+        """Where a page ended, at this item; the partition is the scope's own, so it is
+        left out."""
+        return {name: item[name] for name in {"SK", self.sort_key}}
 
     def start_key(self, position: dict[str, str]) -> dict[str, Any]:
         return _to_item({"PK": self.pk, **position})
-
-
-def _keys_of(item: dict[str, Any], scope: _ListScope) -> list[tuple[str, str]]:
-    return [(name, item[name]) for name in scope.position_keys()]
 
 
 class ChannelRepository:
@@ -488,7 +482,8 @@ class ChannelRepository:
         page_keys = keys[:limit]
         next_cursor = None
         if len(keys) > limit:
-            next_cursor = self._cursors.encode(scope.name, scope.position(page_keys[-1]))
+            last = _from_item(page_keys[-1])
+            next_cursor = self._cursors.encode(scope.name, scope.position(last))
         if scope.index:
             wanted = [_from_item({"PK": key["PK"], "SK": key["SK"]}) for key in page_keys]
             found = {(item["PK"], item["SK"]): item for item in self._batch_get(wanted)}
@@ -509,7 +504,7 @@ class ChannelRepository:
             # Encoded twice, as Lambda's envelope carries the JSON body as a string.
             weight += len(json.dumps(json.dumps(item)))
             if weight > MAX_PAGE_BYTES and kept > 0:
-                position = dict(_keys_of(items[kept - 1], scope))
+                position = scope.position(items[kept - 1])
                 return Page(items[:kept], self._cursors.encode(scope.name, position))
         return Page(items, next_cursor)
 
