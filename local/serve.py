@@ -181,6 +181,7 @@ def build_event(
 
 class LocalApi(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # http.server's 5 resets connections under concurrent clients
 
     def __init__(self, address: tuple[str, int], routes: RouteTable, pool: Executor) -> None:
         super().__init__(address, _RequestHandler)
@@ -366,6 +367,8 @@ def start(
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
         "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
         "TABLE_NAME": table_name,
+        # moto is slow under load (it copies a table per transaction); within 29 s still.
+        "DYNAMODB_READ_TIMEOUT_SECONDS": os.environ.get("DYNAMODB_READ_TIMEOUT_SECONDS", "5"),
         # Cursors signed with a key of this run only; the data itself lives only as long.
         "CURSOR_SECRET": os.environ.get("CURSOR_SECRET") or secrets.token_urlsafe(32),
         "POWERTOOLS_SERVICE_NAME": "channel-hooks",

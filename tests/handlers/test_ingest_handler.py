@@ -277,3 +277,24 @@ def test_url_with_a_port_out_of_range_is_refused(ingest, channel):
     status, _, body = post(ingest, channel, body=document)
 
     assert (status, body["error"]["details"][0]["field"]) == (422, "attachments[0].url")
+
+
+@pytest.mark.parametrize(
+    ("charset", "char"), [("iso-8859-1", "\u00e9"), ("windows-1252", "\u20ac")]
+)
+def test_a_body_that_grows_past_the_limit_as_utf8_is_413(ingest, channel, table, charset, char):
+    document = {
+        "text": "x",
+        "attachments": [{"@type": "link", "url": "https://e.x/", "displayName": char * 10_500}]
+        * 20,
+    }
+    event = load_event("ingest_basic_message", *channel)
+    event["headers"]["content-type"] = f"application/json; charset={charset}"
+    raw = json.dumps(document, ensure_ascii=False).encode(charset)
+    assert len(raw) <= 256 * 1024
+    event["body"], event["isBase64Encoded"] = base64.b64encode(raw).decode(), True
+
+    status, _, body = invoke(ingest, event)
+
+    assert (status, body["error"]["code"]) == (413, "payload_too_large")
+    assert table_items(table, channel[0], "ACTIVITY#") == []

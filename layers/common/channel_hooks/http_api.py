@@ -160,6 +160,10 @@ def read_json_object(app: APIGatewayHttpResolver) -> dict[str, Any]:
         text = body.decode(charset)
     except UnicodeError as error:
         raise InvalidJson(f"body is not valid {charset} text") from error
+    # Stored as UTF-8: a Latin-1 'é' or a windows-1252 '€' grows there, and the limit
+    # is what the service keeps, not what travelled.
+    if charset != "utf-8" and len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"body is over {MAX_BODY_BYTES} bytes once stored as UTF-8")
     try:
         # Integers as Decimal: exact at any length, where int() stops at 4,300 digits.
         document = json.loads(text, parse_constant=_refuse_constant, parse_int=Decimal)

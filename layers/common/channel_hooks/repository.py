@@ -50,25 +50,24 @@ _RETRYABLE_CANCELLATIONS = {
 
 
 CONNECT_TIMEOUT_SECONDS = 1
-READ_TIMEOUT_SECONDS = 1  # DynamoDB answers in milliseconds; a second means trouble
 
 
-def dynamodb_client_config(max_attempts: int) -> Config:
+def dynamodb_client_config(max_attempts: int, read_timeout: float = 1.0) -> Config:
     return Config(
         retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        read_timeout=read_timeout,
         # Every request is built here, from validated models; botocore checking it again
         # costs about a tenth of each call (docs/benchmarks.md).
         parameter_validation=False,
     )
 
 
-def worst_call_seconds(max_attempts: int) -> float:
+def worst_call_seconds(max_attempts: int, read_timeout: float = 1.0) -> float:
     """The longest one DynamoDB call can take: every attempt timing out, and botocore's
     standard backoff (up to 2**n seconds before retry n+1) between them."""
     waiting = sum(min(2**attempt, 20) for attempt in range(max_attempts - 1))
-    return max_attempts * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + waiting
+    return max_attempts * (CONNECT_TIMEOUT_SECONDS + read_timeout) + waiting
 
 
 def _channel_pk(channel_id: str) -> str:

@@ -21,8 +21,9 @@ def channel_repository() -> ChannelRepository:
     # A botocore client, not boto3's: importing boto3 adds about 60 ms to a cold start.
     # botocore honours AWS_ENDPOINT_URL_DYNAMODB (DynamoDB Local, moto) by itself.
     session = botocore.session.get_session()
+    attempts, read_timeout = settings.dynamodb_max_attempts, settings.dynamodb_read_timeout_seconds
     client = session.create_client(
-        "dynamodb", config=dynamodb_client_config(settings.dynamodb_max_attempts)
+        "dynamodb", config=dynamodb_client_config(attempts, read_timeout)
     )
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode("utf-8"))
     return ChannelRepository(
@@ -30,7 +31,7 @@ def channel_repository() -> ChannelRepository:
         settings.table_name,
         cursors,
         settings.transaction_attempts,
-        worst_call_seconds(settings.dynamodb_max_attempts),
+        worst_call_seconds(attempts, read_timeout),
     )
 
 

@@ -19,6 +19,8 @@ class Settings(BaseModel):
     # When empty, hook URLs are derived from the request's domain and stage.
     public_base_url: str | None = None
     dynamodb_max_attempts: int = Field(default=3, ge=1, le=5)
+    # DynamoDB answers in milliseconds; the local run's moto, under load, in seconds.
+    dynamodb_read_timeout_seconds: float = Field(default=1.0, gt=0, le=10)
     transaction_attempts: int = Field(default=5, ge=1, le=10)
 
     @field_validator("public_base_url")
