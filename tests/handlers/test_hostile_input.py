@@ -5,6 +5,7 @@ and an accepted post reads back exactly as sent."""
 import base64
 import json
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import hypothesis
@@ -161,43 +162,36 @@ PROPERTY_SETTINGS = settings(
 )
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request to the ingest route, as the properties draw it."""
+
+    body: bytes
+    content_type: str | None = None
+    base64_encoded: bool = False
+    channel_override: str | None = None
+    hook_is_real: bool = True
+    extra_headers: dict = field(default_factory=dict)
+
+
 @PROPERTY_SETTINGS
 @given(
-    body=bodies,
-    content_type=content_types,
-    base64_encoded=st.booleans(),
-    channel_override=channel_ids,
-    hook_is_real=st.sampled_from([True] * 7 + [False]),
-    extra_headers=st.dictionaries(
-        st.sampled_from(["x-forwarded-for", "accept", "content-encoding", "x-custom"]),
-        st.text(max_size=20),
-        max_size=3,
-    ),
-)
-def test_any_request_to_the_ingest_route(
-    ingest,
-    admin,
-    table,
-    aws_environment,
-    body,
-    content_type,
-    base64_encoded,
-    channel_override,
-    hook_is_real,
-    extra_headers,
-):
-    check_request(
-        ingest,
-        admin,
-        table,
-        aws_environment,
-        body,
-        content_type,
-        base64_encoded,
-        channel_override,
-        hook_is_real,
-        extra_headers,
+    request=st.builds(
+        Request,
+        body=bodies,
+        content_type=content_types,
+        base64_encoded=st.booleans(),
+        channel_override=channel_ids,
+        hook_is_real=st.sampled_from([True] * 7 + [False]),
+        extra_headers=st.dictionaries(
+            st.sampled_from(["x-forwarded-for", "accept", "content-encoding", "x-custom"]),
+            st.text(max_size=20),
+            max_size=3,
+        ),
     )
+)
+def test_any_request_to_the_ingest_route(ingest, admin, table, aws_environment, request):
+    check_request(ingest, admin, make_repository(table, aws_environment), request)
 
 
 @PROPERTY_SETTINGS
@@ -212,39 +206,30 @@ def test_any_post_document_on_a_valid_hook(
 ):
     body = json.dumps(document, ensure_ascii=ascii_only).encode()
 
-    check_request(
-        ingest, admin, table, aws_environment, body, content_type, base64_encoded, None, True, {}
-    )
+    request = Request(body, content_type, base64_encoded)
+    check_request(ingest, admin, make_repository(table, aws_environment), request)
 
 
-def check_request(
-    ingest,
-    admin,
-    table,
-    aws_environment,
-    body,
-    content_type,
-    base64_encoded,
-    channel_override,
-    hook_is_real,
-    extra_headers,
-):
+def check_request(ingest, admin, repository, request: Request):
     """Send one request to a fresh channel's hook and check every invariant."""
     channel_id = f"prop-{uuid.uuid4().hex[:10]}"
     hook_id = str(uuid.uuid4())
-    make_repository(table, aws_environment).put_hook(
+    repository.put_hook(
         Hook(hook_id=hook_id, channel_id=channel_id, purpose="p", status="active", created_at=NOW)
     )
-    path_channel = channel_override if channel_override is not None else channel_id
-    path_hook = hook_id if hook_is_real else str(uuid.uuid4())
+    body, content_type = request.body, request.content_type
+    path_channel = request.channel_override
+    if path_channel is None:
+        path_channel = channel_id
+    path_hook = hook_id if request.hook_is_real else str(uuid.uuid4())
     event = load_event("ingest_basic_message")
     path = f"/hooks/channels/{path_channel}/{path_hook}"
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     event["pathParameters"] = {"channelId": path_channel, "hookId": path_hook}
-    event["headers"] = {"host": "h.example", **extra_headers}
+    event["headers"] = {"host": "h.example", **request.extra_headers}
     if content_type is not None:
         event["headers"]["content-type"] = content_type
-    if base64_encoded:
+    if request.base64_encoded:
         event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
     else:
         event["body"] = body.decode("utf-8", "surrogateescape")
