@@ -164,12 +164,16 @@ GATEWAY_ERROR = {
 
 
 def _add_gateway_answers(operation: dict[str, Any]) -> None:
-    """API Gateway's own refusals, which HTTP APIs cannot reshape: 403 for an unsigned
-    admin call, 429 past the stage's throttle."""
+    """API Gateway's own refusals, which HTTP APIs cannot reshape (403 for an unsigned
+    admin call, 429 past the stage's throttle), and the service's answer to a bug."""
     responses = operation["responses"]
     if operation.get("security"):
         responses["403"] = {**GATEWAY_ERROR, "description": "unsigned or unauthorised call"}
     responses["429"] = {**GATEWAY_ERROR, "description": "past the stage's throttle"}
+    responses["500"] = {
+        "description": "the service's own fault (a bug): internal_error, nothing half-written",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorAnswer"}}},
+    }
 
 
 def _camel(name: str) -> str:
