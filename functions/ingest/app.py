@@ -69,6 +69,7 @@ def receive_post(channel_id: str, hook_id: str):
     logger.info("post handled", channel_id=channel_id, result=outcome.result.value)
     count("Posts")
     count(METRIC_BY_RESULT[outcome.result])
+
     answer = PostAnswer(
         result=outcome.result.value,
         channel_id=outcome.channel_id,
