@@ -29,11 +29,11 @@ from channel_hooks.errors import (
     ValidationFailed,
 )
 from channel_hooks.models import (
-    CHANNEL_ID_PATTERN,
     ErrorAnswer,
     ErrorBody,
     ErrorDetail,
     PageRequest,
+    is_channel_id,
 )
 from channel_hooks.observability import count_refusal, logger
 
@@ -206,7 +206,7 @@ def path_value(raw: str) -> str:
 def require_channel_id(raw: str) -> str:
     """The channel id of an admin path, decoded, or a 422 naming it."""
     channel_id = path_value(raw)
-    if not re.fullmatch(CHANNEL_ID_PATTERN, channel_id):
+    if not is_channel_id(channel_id):
         raise ValidationFailed(
             "the channel id is not valid",
             [

@@ -40,8 +40,6 @@ HOOK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 T = TypeVar("T")
 
-ChannelId = Annotated[str, StringConstraints(pattern=CHANNEL_ID_PATTERN)]
-
 
 def format_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a fixed width, so that stored times sort as text."""
@@ -79,6 +77,10 @@ def is_printable(value: str) -> bool:
 def could_be_sender_id(value: str) -> bool:
     """Whether a case id from a path could have been sent; if not, no case has it."""
     return 1 <= len(value) <= MAX_ID_CHARS and is_printable(value)
+
+
+def is_channel_id(value: str) -> bool:
+    return re.fullmatch(CHANNEL_ID_PATTERN, value) is not None
 
 
 def could_be_hook_id(value: str) -> bool:

@@ -9,7 +9,6 @@ Rule 1 is decided by the database's conditional writes in rules 2 and 3, never
 by a read before the write, so two posts of one new id make exactly one case.
 """
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +17,12 @@ from typing import Protocol
 
 from channel_hooks.errors import HookNotFound, MessageIdTaken
 from channel_hooks.models import (
-    CHANNEL_ID_PATTERN,
     Case,
     Hook,
     IncomingPost,
     Message,
     could_be_hook_id,
+    is_channel_id,
 )
 
 
@@ -59,7 +58,7 @@ class PostStore(Protocol):
 
 def require_active_hook(store: PostStore, channel_id: str, hook_id: str) -> Hook:
     """The hook behind a hook URL; unknown, revoked and other-channel hooks look alike."""
-    if not re.fullmatch(CHANNEL_ID_PATTERN, channel_id) or not could_be_hook_id(hook_id):
+    if not is_channel_id(channel_id) or not could_be_hook_id(hook_id):
         raise HookNotFound()
     hook = store.get_hook(channel_id, hook_id)
     if hook is None or not hook.is_active:
